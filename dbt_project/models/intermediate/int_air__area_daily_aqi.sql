@@ -1,0 +1,129 @@
+-- Daily IAQI and AQI per area under every HJ 633 version in the seeds (the version in force on the day is flagged;
+-- 十三五 indicators always read the HJ 633-2012 rows). HJ 633-2012 §5.1.2: the daily report uses the 24-h means of
+-- SO2, NO2, CO, PM10, PM2.5, the daily max 1-h O3 and the daily max 8-h O3.
+with
+
+area_daily as (
+
+    select * from {{ ref('int_air__area_daily') }}
+
+),
+
+segments as (
+
+    select * from {{ ref('int_std__aqi_segments') }}
+
+),
+
+versions as (
+
+    select distinct standard_code, effective_from, effective_to from segments
+
+),
+
+concentrations as (
+
+    select area_daily.area_code, area_daily.obs_date, item.item, item.pollutant_label, item.conc
+    from area_daily
+    cross join lateral (
+        values
+            ('so2_24h',   'SO2',    area_daily.so2_24h),
+            ('no2_24h',   'NO2',    area_daily.no2_24h),
+            ('co_24h',    'CO',     area_daily.co_24h),
+            ('pm10_24h',  'PM10',   area_daily.pm10_24h),
+            ('pm2_5_24h', 'PM2.5',  area_daily.pm2_5_24h),
+            ('o3_1h',     'O3_1h',  area_daily.o3_1h_max),
+            ('o3_8h',     'O3_8h',  area_daily.o3_8h_max)
+    ) as item(item, pollutant_label, conc)
+    where item.conc is not null
+
+),
+
+iaqi as (
+
+    select
+        versions.standard_code,
+        concentrations.area_code,
+        concentrations.obs_date,
+        concentrations.item,
+        concentrations.pollutant_label,
+        concentrations.conc,
+        case
+            when seg.iaqi_lo is not null then
+                {{ iaqi_linear('concentrations.conc', 'seg.bp_lo', 'seg.bp_hi', 'seg.iaqi_lo', 'seg.iaqi_hi') }}
+            -- HJ 633-2012 Table 1 note 3: O3 8-h above 800 gets no 8-h IAQI; the O3 1-h IAQI reports it instead.
+            when concentrations.item = 'o3_8h' then null
+            -- above the top of the table the standard is silent; we report the table maximum (500) and flag it
+            else 500
+        end as iaqi,
+        seg.iaqi_lo is null and concentrations.item <> 'o3_8h' as above_table
+    from concentrations
+    cross join versions
+    left join lateral (
+        select s.*
+        from segments as s
+        where s.standard_code = versions.standard_code
+          and s.item = concentrations.item
+          and ((concentrations.conc > s.bp_lo and concentrations.conc <= s.bp_hi)
+               or (concentrations.conc = 0 and s.bp_lo = 0))
+        limit 1
+    ) as seg on true
+
+),
+
+aqi as (
+
+    select
+        standard_code,
+        area_code,
+        obs_date,
+        max(iaqi)           as aqi,
+        count(iaqi)         as items_evaluated,
+        bool_or(above_table) as any_above_table
+    from iaqi
+    group by standard_code, area_code, obs_date
+
+),
+
+final as (
+
+    select
+        aqi.standard_code,
+        aqi.area_code,
+        aqi.obs_date,
+        aqi.obs_date >= versions.effective_from
+            and (versions.effective_to is null or aqi.obs_date <= versions.effective_to) as is_in_force,
+        aqi.aqi,
+        aqi.items_evaluated,
+        aqi.any_above_table,
+        -- HJ 633-2012 §3.3: a primary pollutant is named only when AQI > 50; ties are all listed.
+        case when aqi.aqi > 50 then (
+            select string_agg(i.pollutant_label, ',' order by i.pollutant_label)
+            from iaqi as i
+            where i.standard_code = aqi.standard_code and i.area_code = aqi.area_code
+              and i.obs_date = aqi.obs_date and i.iaqi = aqi.aqi
+        ) end as primary_pollutants,
+        -- HJ 633-2012 §3.4: non-attainment pollutants are those with IAQI > 100.
+        (
+            select string_agg(i.pollutant_label, ',' order by i.pollutant_label)
+            from iaqi as i
+            where i.standard_code = aqi.standard_code and i.area_code = aqi.area_code
+              and i.obs_date = aqi.obs_date and i.iaqi > 100
+        ) as nonattainment_pollutants,
+        max(case when i.item = 'pm2_5_24h' then i.iaqi end) as iaqi_pm2_5,
+        max(case when i.item = 'pm10_24h' then i.iaqi end)  as iaqi_pm10,
+        max(case when i.item = 'o3_8h' then i.iaqi end)     as iaqi_o3_8h,
+        max(case when i.item = 'o3_1h' then i.iaqi end)     as iaqi_o3_1h,
+        max(case when i.item = 'so2_24h' then i.iaqi end)   as iaqi_so2,
+        max(case when i.item = 'no2_24h' then i.iaqi end)   as iaqi_no2,
+        max(case when i.item = 'co_24h' then i.iaqi end)    as iaqi_co
+    from aqi
+    inner join versions on versions.standard_code = aqi.standard_code
+    left join iaqi as i
+        on i.standard_code = aqi.standard_code and i.area_code = aqi.area_code and i.obs_date = aqi.obs_date
+    group by aqi.standard_code, aqi.area_code, aqi.obs_date, versions.effective_from, versions.effective_to,
+             aqi.aqi, aqi.items_evaluated, aqi.any_above_table
+
+)
+
+select * from final

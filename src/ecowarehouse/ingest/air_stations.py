@@ -1,0 +1,91 @@
+"""Hourly ambient-air station files in the national real-time publication format.
+
+Validation here is about whether a row can be stored at all (types, identity, physical possibility); whether the
+data are *valid for statistics* (HJ 663 capture rules) is decided later in dbt, on the stored rows.
+"""
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from ecowarehouse.ingest.formats import AIR_STATION_COLUMNS, FileRejected, decode_text
+
+NUMERIC_COLUMNS = AIR_STATION_COLUMNS[7:]
+COORD_COLUMNS = ["longitude", "latitude"]
+# Markers the platform and hand-edited files use for "no value"; the format defines empty as missing.
+MISSING_MARKERS = {"", "—", "-", "--", "NA", "N/A", "NaN", "nan", "null", "NULL"}
+COLUMN_LABELS_ZH = {
+    "aqi": "AQI", "pm10": "PM10", "pm10_24h": "PM10(24小时)", "pm2_5": "PM2.5", "pm2_5_24h": "PM2.5(24小时)",
+    "o3": "O3", "o3_24h": "O3(24小时)", "o3_8h": "O3(8小时)", "o3_8h_24h": "O3(8小时,24小时)", "no2": "NO2",
+    "no2_24h": "NO2(24小时)", "so2": "SO2", "so2_24h": "SO2(24小时)", "co": "CO", "co_24h": "CO(24小时)",
+    "longitude": "经度", "latitude": "纬度",
+}
+
+
+@dataclass
+class ParsedAirFile:
+    rows: pd.DataFrame  # typed, ready for COPY (without batch id)
+    rejects: list[dict] = field(default_factory=list)  # {source_row, reason_code, reason_zh, stationcode, record}
+    encoding: str = "utf-8"
+
+    @property
+    def received(self) -> int:
+        return len(self.rows) + len(self.rejects)
+
+
+def parse(data: bytes) -> ParsedAirFile:
+    decoded = decode_text(data)
+    frame = pd.read_csv(
+        io.StringIO(decoded.text), dtype=str, keep_default_na=False, skipinitialspace=True, skip_blank_lines=True
+    )
+    frame.columns = [c.strip().strip("\ufeff").lower() for c in frame.columns]
+    missing = [c for c in AIR_STATION_COLUMNS if c not in frame.columns]
+    if missing:
+        raise FileRejected("missing_columns", f"文件缺少必需的列：{'、'.join(missing)}（模板见全国城市空气质量实时发布格式）")
+    frame = frame[AIR_STATION_COLUMNS].apply(lambda s: s.str.strip())
+    frame.insert(0, "source_row", range(2, len(frame) + 2))  # line numbers as a clerk sees them (header = 1)
+
+    problems: dict[int, tuple[str, str]] = {}  # first problem per row wins
+
+    def flag(mask: pd.Series, code: str, reason) -> None:
+        for idx in frame.index[mask.fillna(False).to_numpy()]:
+            if idx not in problems:
+                problems[idx] = (code, reason(idx) if callable(reason) else reason)
+
+    flag(frame["stationcode"].eq(""), "missing_station", "缺少站点编码（stationcode 为空）")
+    timepoint = pd.to_datetime(frame["timepoint"], format="ISO8601", errors="coerce")
+    flag(timepoint.isna(), "bad_timepoint", lambda i: f"监测时间“{frame.at[i, 'timepoint']}”无法识别，应为 YYYY-MM-DD HH:MM:SS")
+    typed = {"timepoint": timepoint}
+    for col in COORD_COLUMNS + NUMERIC_COLUMNS:
+        raw = frame[col]
+        is_missing = raw.isin(MISSING_MARKERS)
+        values = pd.to_numeric(raw.where(~is_missing), errors="coerce")
+        label = COLUMN_LABELS_ZH[col]
+        flag(values.isna() & ~is_missing, f"not_numeric:{col}", lambda i, c=col, l=label: f"{l} 的值“{frame.at[i, c]}”不是数字")
+        if col in NUMERIC_COLUMNS:
+            flag(values < 0, f"negative:{col}", lambda i, c=col, l=label: f"{l} 为负值（{frame.at[i, c]}），浓度不可能为负")
+        typed[col] = values
+    key = frame["stationcode"] + "|" + timepoint.astype(str)
+    first_row = frame["source_row"].groupby(key).transform("first")
+    flag(key.duplicated(keep="first") & timepoint.notna(), "duplicate_station_hour",
+         lambda i: f"站点 {frame.at[i, 'stationcode']} 在 {frame.at[i, 'timepoint']} 的数据在本文件中重复出现（首次出现于第 {first_row[i]} 行）")
+
+    bad = frame.index.isin(list(problems))
+    rejects = [
+        {
+            "source_row": int(frame.at[i, "source_row"]),
+            "reason_code": problems[i][0],
+            "reason_zh": problems[i][1],
+            "stationcode": frame.at[i, "stationcode"] or None,
+            "record": {c: frame.at[i, c] for c in AIR_STATION_COLUMNS},
+        }
+        for i in sorted(problems)
+    ]
+    out = pd.DataFrame({"source_row": frame["source_row"], **typed})
+    out["stationcode"] = frame["stationcode"]
+    for col in ("area", "positionname", "primarypollutant"):
+        out[col] = frame[col].where(~frame[col].isin(MISSING_MARKERS))
+    out = out.loc[~bad, ["source_row", *AIR_STATION_COLUMNS]]
+    return ParsedAirFile(rows=out, rejects=rejects, encoding=decoded.encoding)

@@ -1,0 +1,149 @@
+"""One file at a time: archive by content hash, detect the kind, parse and validate, load in one transaction."""
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import logging
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from psycopg import sql
+
+from ecowarehouse import db, registry, settings
+from ecowarehouse.ingest import air_stations
+from ecowarehouse.ingest.formats import AIR_STATION_COLUMNS, FileRejected, detect_kind
+
+log = logging.getLogger(__name__)
+RAW_TABLES = {"air_station_hourly": "raw.air_station_hourly"}
+
+
+@dataclass
+class FileResult:
+    name: str
+    sha256: str
+    kind: str | None
+    status: str  # loaded | rejected | already_ingested
+    rows_received: int = 0
+    rows_loaded: int = 0
+    rows_quarantined: int = 0
+    reason: str | None = None
+
+
+def _archive(data: bytes, sha: str) -> Path:
+    """Store the delivered bytes under their hash: the name a sender chose is never used as a path."""
+    target = settings.archive_dir() / sha[:2] / sha
+    if not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_suffix(".part")
+        tmp.write_bytes(data)
+        os.replace(tmp, target)
+    return target
+
+
+def _already(conn, sha: str) -> bool:
+    return conn.execute("select 1 from ops.files where file_sha256 = %s", (sha,)).fetchone() is not None
+
+
+def ingest_file(path: Path, url: str | None = None) -> FileResult:
+    data = path.read_bytes()
+    sha = hashlib.sha256(data).hexdigest()
+    name = path.name[:255]
+    with db.connect(url=url) as conn:
+        if _already(conn, sha):
+            return FileResult(name, sha, None, "already_ingested")
+    archived = _archive(data, sha)
+    try:
+        kind = detect_kind(data)
+        parsed = air_stations.parse(data)
+    except FileRejected as rej:
+        return _record_rejection(name, sha, len(data), archived, rej, url)
+    return _load_air(name, sha, len(data), archived, kind, parsed, url)
+
+
+def _record_rejection(name, sha, size, archived, rej: FileRejected, url) -> FileResult:
+    with db.transaction(url) as conn:
+        inserted = conn.execute(
+            """insert into ops.files (file_sha256, original_name, file_kind, size_bytes, archive_path, status, reject_reason)
+               values (%s, %s, null, %s, %s, 'rejected', %s) on conflict (file_sha256) do nothing returning 1""",
+            (sha, name, size, str(archived), rej.reason_zh),
+        ).fetchone()
+    status = "rejected" if inserted else "already_ingested"
+    return FileResult(name, sha, None, status, reason=rej.reason_zh)
+
+
+def _load_air(name, sha, size, archived, kind, parsed: air_stations.ParsedAirFile, url) -> FileResult:
+    station_county = registry.station_county()
+    with db.transaction(url) as conn:
+        inserted = conn.execute(
+            """insert into ops.files (file_sha256, original_name, file_kind, size_bytes, archive_path, status)
+               values (%s, %s, %s, %s, %s, 'loaded') on conflict (file_sha256) do nothing returning 1""",
+            (sha, name, kind, size, str(archived)),
+        ).fetchone()
+        if not inserted:  # a concurrent ingestion of the same bytes won
+            return FileResult(name, sha, kind, "already_ingested")
+        batch_id = conn.execute(
+            "insert into ops.batches (source, file_sha256) values (%s, %s) returning batch_id", (kind, sha)
+        ).fetchone()[0]
+        rows = parsed.rows
+        if len(rows):
+            months = rows["timepoint"].dt.to_period("M").unique()
+            for m in months:
+                db.ensure_month_partition(conn, RAW_TABLES[kind], m.start_time.date())
+            out = rows.assign(batch_id=batch_id, file_sha256=sha)
+            cols = ["batch_id", "file_sha256", "source_row", *AIR_STATION_COLUMNS]
+            buf = io.StringIO()
+            out[cols].to_csv(buf, index=False, header=False, date_format="%Y-%m-%d %H:%M:%S")
+            schema, table = RAW_TABLES[kind].split(".")
+            copy_sql = sql.SQL("copy {}.{} ({}) from stdin with (format csv)").format(
+                sql.Identifier(schema), sql.Identifier(table), sql.SQL(", ").join(map(sql.Identifier, cols))
+            )
+            with conn.cursor().copy(copy_sql) as copy:
+                copy.write(buf.getvalue())
+        if parsed.rejects:
+            with conn.cursor() as cur:
+                cur.executemany(
+                    """insert into quarantine.rows (file_sha256, batch_id, source, source_row, reason_code, reason_zh,
+                                                    county_code, record)
+                       values (%s, %s, %s, %s, %s, %s, %s, %s)""",
+                    [
+                        (sha, batch_id, kind, r["source_row"], r["reason_code"], r["reason_zh"],
+                         station_county.get(r["stationcode"] or ""), json.dumps(r["record"], ensure_ascii=False))
+                        for r in parsed.rejects
+                    ],
+                )
+        conn.execute(
+            """update ops.files set rows_received = %s, rows_loaded = %s, rows_quarantined = %s, batch_id = %s
+               where file_sha256 = %s""",
+            (parsed.received, len(rows), len(parsed.rejects), batch_id, sha),
+        )
+        conn.execute("update ops.batches set finished_at = now() where batch_id = %s", (batch_id,))
+    return FileResult(name, sha, kind, "loaded", parsed.received, len(rows), len(parsed.rejects))
+
+
+def _candidate_files(paths: list[Path]) -> list[Path]:
+    found: list[Path] = []
+    for p in paths:
+        if p.is_symlink():
+            continue  # a link could point anywhere on the machine
+        if p.is_dir():
+            found.extend(sorted(q for q in p.rglob("*") if q.is_file() and not q.is_symlink() and not q.name.startswith(".")))
+        elif p.is_file():
+            found.append(p)
+    return found
+
+
+def ingest_paths(paths, url: str | None = None) -> list[FileResult]:
+    results = []
+    for f in _candidate_files([Path(p) for p in paths]):
+        res = ingest_file(f, url)
+        log.info("%s %s: %s (%s rows loaded, %s quarantined)", res.status, f.name, res.kind, res.rows_loaded,
+                 res.rows_quarantined)
+        results.append(res)
+    return results
+
+
+def ingest_landing(url: str | None = None) -> list[FileResult]:
+    return ingest_paths([settings.landing_dir()], url)

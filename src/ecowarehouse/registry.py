@@ -1,0 +1,21 @@
+"""Reference data read straight from seeds/ (the same CSVs dbt loads), for attributing rows to counties."""
+from __future__ import annotations
+
+import csv
+from functools import lru_cache
+
+from ecowarehouse.settings import SEEDS_DIR
+
+
+@lru_cache(maxsize=None)
+def _rows(seed: str) -> tuple[dict, ...]:
+    with open(SEEDS_DIR / f"{seed}.csv", encoding="utf-8", newline="") as fh:
+        return tuple(csv.DictReader(fh))
+
+
+def station_county() -> dict[str, str]:
+    return {r["station_code"]: r["county_code"] for r in _rows("ref_air_stations")}
+
+
+def counties() -> dict[str, str]:
+    return {r["county_code"]: r["county_name"] for r in _rows("ref_counties")}

@@ -116,3 +116,12 @@ create table if not exists raw.air_station_hourly (
     co_24h            double precision
 ) partition by range (timepoint);
 comment on table raw.air_station_hourly is '空气自动站小时数据（全国城市空气质量实时发布格式），按月分区，仅追加';
+
+-- Read-only role for analysts and BI tools: marts only (granted at each publication).
+do $$
+begin
+    if not exists (select 1 from pg_roles where rolname = 'ecowarehouse_bi_reader') then
+        create role ecowarehouse_bi_reader nologin;
+    end if;
+end
+$$;

@@ -1,0 +1,116 @@
+"""``ecowarehouse`` — the command line: database, ingestion, monthly runs."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+
+def _cmd_db_url(args) -> int:
+    from ecowarehouse import settings
+
+    print(settings.db_params().url())
+    return 0
+
+
+def _cmd_db(args) -> int:
+    import os
+
+    from ecowarehouse import embedded_db
+
+    if os.environ.get("DATABASE_URL") and args.action != "status":
+        print("DATABASE_URL is set: the project does not manage that server", file=sys.stderr)
+        return 1
+    if args.action == "start":
+        print(embedded_db.ensure_running().url())
+    elif args.action == "stop":
+        print("stopped" if embedded_db.stop() else "not running")
+    else:
+        print("running" if embedded_db.is_running() else "stopped")
+    return 0
+
+
+def _cmd_migrate(args) -> int:
+    from ecowarehouse import db
+
+    print("applied:", ", ".join(db.migrate()))
+    return 0
+
+
+def _cmd_ingest(args) -> int:
+    from ecowarehouse import db
+    from ecowarehouse.ingest import ingest_paths
+
+    db.migrate()
+    results = ingest_paths([Path(p) for p in args.paths])
+    for r in results:
+        detail = f"{r.rows_loaded} 行入库, {r.rows_quarantined} 行隔离" if r.status == "loaded" else (r.reason or "")
+        print(f"{r.status:<17} {r.kind or '-':<20} {r.name}  {detail}")
+    loaded = sum(r.rows_loaded for r in results)
+    quarantined = sum(r.rows_quarantined for r in results)
+    print(f"{len(results)} files: {loaded} rows loaded, {quarantined} rows quarantined, "
+          f"{sum(r.status == 'rejected' for r in results)} files rejected")
+    return 0
+
+
+def _cmd_run(args) -> int:
+    from ecowarehouse import airflow_runner, summary
+
+    dag_run = airflow_runner.run_monthly(args.period)
+    state = str(getattr(dag_run, "state", "unknown"))
+    print()
+    print(summary.build(args.period, dag_run.run_id))
+    print(f"\nAirflow DAG run {dag_run.run_id}: {state}")
+    return 0 if state.endswith("success") else 1
+
+
+def _cmd_summary(args) -> int:
+    from ecowarehouse import db, summary
+
+    with db.connect() as conn:
+        row = conn.execute(
+            "select run_id from ops.runs where period = %s order by started_at desc limit 1", (args.period,)
+        ).fetchone()
+    print(summary.build(args.period, row[0] if row else None))
+    return 0
+
+
+def _cmd_demo(args) -> int:
+    """Generate the demo landing folder (if needed) and run the latest demo month."""
+    from ecowarehouse import demo
+
+    return demo.run(args.latest_month)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="ecowarehouse", description="衢州市生态环境数据仓库")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("db-url", help="print a psql-ready connection string").set_defaults(func=_cmd_db_url)
+    p = sub.add_parser("db", help="embedded PostgreSQL: start | stop | status")
+    p.add_argument("action", choices=["start", "stop", "status"])
+    p.set_defaults(func=_cmd_db)
+    sub.add_parser("migrate", help="create/upgrade the raw, quarantine and ops schemas").set_defaults(func=_cmd_migrate)
+    p = sub.add_parser("ingest", help="ingest files or folders (each file's kind is detected from its content)")
+    p.add_argument("paths", nargs="+")
+    p.set_defaults(func=_cmd_ingest)
+    p = sub.add_parser("run", help="run monthly_assessment for a month through Airflow")
+    p.add_argument("period", help="YYYY-MM")
+    p.set_defaults(func=_cmd_run)
+    p = sub.add_parser("summary", help="print the summary of the latest run of a month")
+    p.add_argument("period", help="YYYY-MM")
+    p.set_defaults(func=_cmd_summary)
+    p = sub.add_parser("demo", help="generate demo data and run the latest demo month")
+    p.add_argument("--latest-month", default=None)
+    p.set_defaults(func=_cmd_demo)
+    args = parser.parse_args(argv)
+    from ecowarehouse import settings
+
+    # everything below may start Airflow, dbt or GX: make sure nothing phones home
+    import os
+
+    os.environ.update(settings.OFFLINE_ENV)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,126 @@
+"""The quality gate: GX Core expectation suites from expectations/ run against the audit build.
+
+Run directly from an Airflow task (the GX Airflow provider pins an old structlog and would downgrade Airflow).
+A failing *blocking* suite raises ``GateFailed``; *warning* suites are recorded and reported but do not block.
+"""
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from string import Template
+
+from ecowarehouse import db, periods, settings
+
+
+class GateFailed(Exception):
+    pass
+
+
+@dataclass
+class CheckResult:
+    suite: str
+    check: str
+    severity: str
+    success: bool
+    target: str
+    observed: dict = field(default_factory=dict)
+
+
+def load_suites(period: str, directory: Path | None = None) -> list[dict]:
+    periods.validate(period)
+    directory = directory or settings.EXPECTATIONS_DIR
+    suites = []
+    for path in sorted(directory.glob("*.json")):
+        text = Template(path.read_text(encoding="utf-8")).safe_substitute(period=period)
+        suite = json.loads(text)
+        if suite.get("meta", {}).get("severity") not in ("blocking", "warning"):
+            raise ValueError(f"{path.name}: meta.severity must be 'blocking' or 'warning'")
+        suites.append(suite)
+    return suites
+
+
+def _gx_context(docs_dir: Path):
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
+    import great_expectations as gx
+
+    # A file context under the state folder keeps Data Docs between runs; suites themselves live in expectations/.
+    return gx.get_context(mode="file", project_root_dir=str(docs_dir))
+
+
+def run_suites(period: str, run_id: str, url: str | None = None, directory: Path | None = None,
+               audit_schema: str = "marts_audit") -> list[CheckResult]:
+    import great_expectations as gx
+
+    url = url or settings.database_url()
+    context = _gx_context(settings.state_dir())
+    source = context.data_sources.add_or_update_postgres(
+        name="warehouse", connection_string=url.replace("postgresql://", "postgresql+psycopg://", 1)
+    )
+    results: list[CheckResult] = []
+    for suite_def in load_suites(period, directory):
+        meta = suite_def["meta"]
+        schema = meta["target"]["schema"].replace("marts_audit", audit_schema)
+        table = meta["target"]["table"]
+        asset_name = f"{schema}.{table}"
+        try:
+            asset = source.get_asset(asset_name)
+        except LookupError:
+            asset = source.add_table_asset(name=asset_name, table_name=table, schema_name=schema)
+        batch_def = next((b for b in asset.batch_definitions if b.name == "whole_table"), None) \
+            or asset.add_batch_definition_whole_table("whole_table")
+        suite = gx.ExpectationSuite(name=suite_def["name"], expectations=suite_def["expectations"], meta=meta)
+        suite = context.suites.add_or_update(suite)
+        vd = context.validation_definitions.add_or_update(
+            gx.ValidationDefinition(name=f"{suite_def['name']}__{asset_name}", data=batch_def, suite=suite)
+        )
+        checkpoint = context.checkpoints.add_or_update(
+            gx.Checkpoint(name=f"gate__{suite_def['name']}", validation_definitions=[vd],
+                          actions=[gx.checkpoint.UpdateDataDocsAction(name="update_data_docs")])
+        )
+        outcome = checkpoint.run(run_id=gx.RunIdentifier(run_name=f"{run_id}"))
+        for vr in outcome.run_results.values():
+            for er in vr.results:
+                cfg = er.expectation_config
+                observed = er.result or {}
+                results.append(CheckResult(
+                    suite=suite_def["name"],
+                    check=(cfg.meta or {}).get("name") or cfg.type,
+                    severity=meta["severity"],
+                    success=bool(er.success),
+                    target=asset_name,
+                    observed=json.loads(json.dumps(observed, default=str)),
+                ))
+    _record(results, period, run_id, url)
+    return results
+
+
+def _record(results: list[CheckResult], period: str, run_id: str, url: str) -> None:
+    with db.transaction(url) as conn:
+        conn.execute("delete from ops.check_results where run_id = %s", (run_id,))  # a retried task replaces its rows
+        with conn.cursor() as cur:
+            cur.executemany(
+                """insert into ops.check_results (run_id, period, suite_name, check_name, severity, success, target, observed)
+                   values (%s, %s, %s, %s, %s, %s, %s, %s)""",
+                [(run_id, period, r.suite, r.check, r.severity, r.success, r.target,
+                  json.dumps(r.observed, ensure_ascii=False)) for r in results],
+            )
+
+
+def enforce(results: list[CheckResult]) -> dict:
+    """Raise when a blocking check failed; otherwise return the counts for the publication record."""
+    failed_blocking = [r for r in results if not r.success and r.severity == "blocking"]
+    summary = {
+        "passed": sum(r.success for r in results),
+        "failed_warning": sum((not r.success) and r.severity == "warning" for r in results),
+        "failed_blocking": len(failed_blocking),
+    }
+    if failed_blocking:
+        names = ", ".join(f"{r.suite}.{r.check}" for r in failed_blocking)
+        raise GateFailed(f"阻断性质量检查未通过，不发布：{names}")
+    return summary
+
+
+def data_docs_index() -> Path:
+    return settings.state_dir() / "gx" / "uncommitted" / "data_docs" / "local_site" / "index.html"

@@ -1,0 +1,87 @@
+"""The end-of-run summary a person reads: what came in, what was quarantined and why, checks, publication, indicators."""
+from __future__ import annotations
+
+from ecowarehouse import db, gate
+
+STATUS_ZH = {"met": "达到", "not_met": "未达到", "no_numeric_target": "尚无数值目标"}
+
+
+def _fmt(v, digits: int = 1) -> str:
+    if v is None:
+        return "—"
+    if isinstance(v, (int,)):
+        return str(v)
+    return f"{float(v):.{digits}f}"
+
+
+def build(period: str, run_id: str | None, url: str | None = None) -> str:
+    out: list[str] = []
+    with db.connect(url=url) as conn:
+        f = conn.execute(
+            """select count(*) filter (where status = 'loaded'), count(*) filter (where status = 'rejected'),
+                      coalesce(sum(rows_received), 0), coalesce(sum(rows_loaded), 0), coalesce(sum(rows_quarantined), 0)
+               from ops.files"""
+        ).fetchone()
+        out.append(f"== 衢州市生态环境数据仓库 · 月度评估 {period} (run {run_id or '-'}) ==")
+        out.append(f"文件：已入库 {f[0]} 个，整体拒收 {f[1]} 个；行：接收 {f[2]}，入库 {f[3]}，隔离 {f[4]}"
+                   f"（对账 {'平衡' if f[2] == f[3] + f[4] else '不平衡!'}）")
+        rejected = conn.execute(
+            "select original_name, reject_reason from ops.files where status = 'rejected' order by original_name limit 10"
+        ).fetchall()
+        for name, reason in rejected:
+            out.append(f"  拒收文件 {name}：{reason}")
+        top = conn.execute(
+            """select reason_code, count(*), min(reason_zh) from quarantine.rows group by reason_code
+               order by count(*) desc, reason_code limit 5"""
+        ).fetchall()
+        if top:
+            out.append("隔离原因（前 5）：")
+            for code, n, example in top:
+                out.append(f"  {n:>6} × {code}  例：{example}")
+        if run_id:
+            checks = conn.execute(
+                """select severity, success, suite_name || '.' || check_name from ops.check_results where run_id = %s
+                   order by severity, suite_name, check_name""",
+                (run_id,),
+            ).fetchall()
+            passed = sum(1 for c in checks if c[1])
+            failed_b = [c[2] for c in checks if not c[1] and c[0] == "blocking"]
+            failed_w = [c[2] for c in checks if not c[1] and c[0] == "warning"]
+            out.append(f"质量检查：通过 {passed}，阻断性失败 {len(failed_b)}，警告 {len(failed_w)}")
+            for name in failed_b:
+                out.append(f"  ✗ 阻断 {name}")
+            for name in failed_w:
+                out.append(f"  ! 警告 {name}")
+            pub = conn.execute(
+                "select published_at, row_counts from ops.publications where run_id = %s order by publication_id desc limit 1",
+                (run_id,),
+            ).fetchone()
+            if pub:
+                counts = ", ".join(f"{k} {v}" for k, v in sorted(pub[1].items()))
+                out.append(f"发布：已发布到 marts（{pub[0]:%Y-%m-%d %H:%M:%S}）：{counts}")
+            else:
+                out.append("发布：未发布，marts 保持上一版本不变")
+        docs = gate.data_docs_index()
+        if docs.exists():
+            out.append(f"GX Data Docs：file://{docs}")
+        has_marts = conn.execute(
+            "select 1 from pg_tables where schemaname = 'marts' and tablename = 'mart_indicator_monthly'"
+        ).fetchone()
+        if has_marts:
+            rows = conn.execute(
+                """select m.area_name, m.indicator_name, m.unit, m.value_month, m.value_ytd, m.baseline_2015_value,
+                          m.target_2020_text, m.target_status, m.data_completeness_pct
+                   from marts.mart_indicator_monthly m
+                   left join marts.dim_area a using (area_code)
+                   where m.period = %s order by m.indicator_code, a.sort_order""",
+                (period,),
+            ).fetchall()
+            out.append(f"十三五指标（{period}，按 HJ 633-2012/HJ 663-2013 口径；已发布版本）：")
+            if not rows:
+                out.append("  （该月无已发布的指标数据）")
+            out.append(f"  {'区域':<6}{'指标':<22}{'当月':>8}{'本年累计':>10}{'2015基准':>10}  {'2020目标':<10}{'状态':<8}{'完整率%':>8}")
+            for area, name, unit, vm, vy, base, target, status, compl in rows:
+                label = f"{name}({unit})" if unit else name
+                out.append(f"  {area:<6}{label:<22}{_fmt(vm):>8}{_fmt(vy):>10}{_fmt(base):>10}  {target or '':<10}"
+                           f"{STATUS_ZH.get(status, status):<8}{_fmt(compl):>8}")
+    return "\n".join(out)

@@ -1,0 +1,55 @@
+"""Test environment: an embedded PostgreSQL of its own, Airflow metadata in SQLite, all under a temporary state folder,
+so tests never touch the demo's data. Set DATABASE_URL to run against an existing server instead."""
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import pytest
+
+_STATE = Path(tempfile.mkdtemp(prefix="ecowarehouse-test-"))
+os.environ["ECOWAREHOUSE_STATE_DIR"] = str(_STATE)
+os.environ["AIRFLOW_HOME"] = str(_STATE / "airflow")
+os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
+os.environ.setdefault("AIRFLOW__COSMOS__ENABLE_TELEMETRY", "False")
+os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "False")
+os.environ.setdefault("AIRFLOW__CORE__LOAD_EXAMPLES", "False")
+
+
+@pytest.fixture(scope="session")
+def warehouse():
+    """Start the test server (or use DATABASE_URL), migrate, and set every process variable a run needs."""
+    from ecowarehouse import db, embedded_db, settings
+
+    started_here = not os.environ.get("DATABASE_URL")
+    params = settings.db_params()
+    settings.apply_runtime_env(params)
+    db.migrate()
+    yield params
+    if started_here:
+        embedded_db.stop()
+        shutil.rmtree(_STATE, ignore_errors=True)
+
+
+def reset_warehouse(warehouse):
+    """Empty every project schema and the landing folder so that a test starts from a new warehouse."""
+    import psycopg
+
+    with psycopg.connect(warehouse.url(), autocommit=True) as conn:
+        for schema in ("marts", "marts_previous", "marts_audit", "staging", "intermediate", "ref", "raw", "quarantine",
+                       "ops"):
+            conn.execute(f'drop schema if exists "{schema}" cascade')
+    from ecowarehouse import db
+
+    db.migrate()
+    landing = Path(os.environ["ECOWAREHOUSE_STATE_DIR"]) / "landing"
+    shutil.rmtree(landing, ignore_errors=True)
+    landing.mkdir(parents=True)
+    return warehouse
+
+
+@pytest.fixture
+def clean_warehouse(warehouse):
+    return reset_warehouse(warehouse)

@@ -59,6 +59,8 @@ def _prepare_permissions(pgdata: Path) -> None:
 def _free_port(preferred: int) -> int:
     for candidate in (preferred, 0):
         with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+            # PostgreSQL binds with SO_REUSEADDR, so a port in TIME_WAIT after a restart is still ours to use
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             try:
                 s.bind(("127.0.0.1", candidate))
             except OSError:

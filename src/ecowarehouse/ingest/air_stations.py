@@ -70,7 +70,7 @@ def parse(data: bytes) -> ParsedAirFile:
     key = frame["stationcode"] + "|" + timepoint.astype(str)
     first_row = frame["source_row"].groupby(key).transform("first")
     flag(key.duplicated(keep="first") & timepoint.notna(), "duplicate_station_hour",
-         lambda i: f"站点 {frame.at[i, 'stationcode']} 在 {frame.at[i, 'timepoint']} 的数据在本文件中重复出现（首次出现于第 {first_row[i]} 行）")
+         lambda i: f"站点 {frame.at[i, 'stationcode']} 在 {frame.at[i, 'timepoint']} 的数据在本文件中重复出现（首次出现于第 {int(first_row[i])} 行）")
 
     bad = frame.index.isin(list(problems))
     rejects = [

@@ -41,3 +41,6 @@ clean:
 
 db-stop:
 	$(UV) run --frozen --no-sync ecowarehouse db stop
+
+bench: install
+	$(UV) run --frozen --no-sync python bench/ingest_vs_copy.py

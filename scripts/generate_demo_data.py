@@ -550,7 +550,7 @@ NOTES_TEXT = """常山县环境监测站 工作备注（请勿导入）
 """
 
 
-def _write_bad_files(out_dir: Path, seed: int, latest: tuple[int, int], rows: list) -> dict:
+def _write_bad_files(out_dir: Path, latest: tuple[int, int], rows: list) -> dict:
     y, m = latest
     ym = f"{y:04d}{m:02d}"
     written = {}
@@ -642,13 +642,13 @@ def generate(out_dir: Path, *, seed: int = DEFAULT_SEED, latest_month: str = DEF
             summary["files"]["hourly"] += 1
             summary["rows"]["hourly"] += len(lines)
         if bad_files:
-            written = _write_bad_files(out_dir, seed, latest, rows)
+            written = _write_bad_files(out_dir, latest, rows)
             summary["bad_files"] = written
             summary["files"]["bad"] = len(written)
             summary["rows"]["bad"] = sum(v for k, v in written.items() if k.endswith(".csv"))
     if bad_files and latest not in sel:
         rows = _month_rows(seed, *latest, latest)
-        written = _write_bad_files(out_dir, seed, latest, rows)
+        written = _write_bad_files(out_dir, latest, rows)
         summary["bad_files"] = written
         summary["files"]["bad"] = len(written)
         summary["rows"]["bad"] = sum(v for k, v in written.items() if k.endswith(".csv"))

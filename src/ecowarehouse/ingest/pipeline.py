@@ -92,10 +92,10 @@ def _load_air(name, sha, size, archived, kind, parsed: air_stations.ParsedAirFil
             months = rows["timepoint"].dt.to_period("M").unique()
             for m in months:
                 db.ensure_month_partition(conn, RAW_TABLES[kind], m.start_time.date())
-            out = rows.assign(batch_id=batch_id, file_sha256=sha)
+            out = rows.assign(batch_id=batch_id, file_sha256=sha, timepoint=rows["timepoint_text"])
             cols = ["batch_id", "file_sha256", "source_row", *AIR_STATION_COLUMNS]
             buf = io.StringIO()
-            out[cols].to_csv(buf, index=False, header=False, date_format="%Y-%m-%d %H:%M:%S")
+            out[cols].to_csv(buf, index=False, header=False)
             schema, table = RAW_TABLES[kind].split(".")
             copy_sql = sql.SQL("copy {}.{} ({}) from stdin with (format csv)").format(
                 sql.Identifier(schema), sql.Identifier(table), sql.SQL(", ").join(map(sql.Identifier, cols))

@@ -1,5 +1,6 @@
 """Test environment: an embedded PostgreSQL of its own, Airflow metadata in SQLite, all under a temporary state folder,
-so tests never touch the demo's data. Set DATABASE_URL to run against an existing server instead."""
+so tests never touch the demo's data. Tests drop and recreate schemas: they never use DATABASE_URL; set
+TEST_DATABASE_URL (a database you can lose) to run them against an existing server instead."""
 from __future__ import annotations
 
 import os
@@ -10,6 +11,9 @@ from pathlib import Path
 import pytest
 
 _STATE = Path(tempfile.mkdtemp(prefix="ecowarehouse-test-"))
+os.environ.pop("DATABASE_URL", None)
+if os.environ.get("TEST_DATABASE_URL"):
+    os.environ["DATABASE_URL"] = os.environ["TEST_DATABASE_URL"]
 os.environ["ECOWAREHOUSE_STATE_DIR"] = str(_STATE)
 os.environ["AIRFLOW_HOME"] = str(_STATE / "airflow")
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")

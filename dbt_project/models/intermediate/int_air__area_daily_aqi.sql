@@ -77,11 +77,37 @@ aqi as (
         standard_code,
         area_code,
         obs_date,
-        max(iaqi)           as aqi,
-        count(iaqi)         as items_evaluated,
-        bool_or(above_table) as any_above_table
+        max(iaqi)                                           as aqi,
+        count(iaqi)                                         as items_evaluated,
+        bool_or(above_table)                                as any_above_table,
+        max(iaqi) filter (where item = 'pm2_5_24h')         as iaqi_pm2_5,
+        max(iaqi) filter (where item = 'pm10_24h')          as iaqi_pm10,
+        max(iaqi) filter (where item = 'o3_8h')             as iaqi_o3_8h,
+        max(iaqi) filter (where item = 'o3_1h')             as iaqi_o3_1h,
+        max(iaqi) filter (where item = 'so2_24h')           as iaqi_so2,
+        max(iaqi) filter (where item = 'no2_24h')           as iaqi_no2,
+        max(iaqi) filter (where item = 'co_24h')            as iaqi_co
     from iaqi
     group by standard_code, area_code, obs_date
+
+),
+
+pollutants as (
+
+    select
+        iaqi.standard_code,
+        iaqi.area_code,
+        iaqi.obs_date,
+        -- HJ 633-2012 §3.3: a primary pollutant is named only when AQI > 50; ties are all listed.
+        string_agg(iaqi.pollutant_label, ',' order by iaqi.pollutant_label)
+            filter (where aqi.aqi > 50 and iaqi.iaqi = aqi.aqi)  as primary_pollutants,
+        -- HJ 633-2012 §3.4: non-attainment pollutants are those with IAQI > 100.
+        string_agg(iaqi.pollutant_label, ',' order by iaqi.pollutant_label)
+            filter (where iaqi.iaqi > 100)                       as nonattainment_pollutants
+    from iaqi
+    inner join aqi
+        on aqi.standard_code = iaqi.standard_code and aqi.area_code = iaqi.area_code and aqi.obs_date = iaqi.obs_date
+    group by iaqi.standard_code, iaqi.area_code, iaqi.obs_date
 
 ),
 
@@ -96,33 +122,20 @@ final as (
         aqi.aqi,
         aqi.items_evaluated,
         aqi.any_above_table,
-        -- HJ 633-2012 §3.3: a primary pollutant is named only when AQI > 50; ties are all listed.
-        case when aqi.aqi > 50 then (
-            select string_agg(i.pollutant_label, ',' order by i.pollutant_label)
-            from iaqi as i
-            where i.standard_code = aqi.standard_code and i.area_code = aqi.area_code
-              and i.obs_date = aqi.obs_date and i.iaqi = aqi.aqi
-        ) end as primary_pollutants,
-        -- HJ 633-2012 §3.4: non-attainment pollutants are those with IAQI > 100.
-        (
-            select string_agg(i.pollutant_label, ',' order by i.pollutant_label)
-            from iaqi as i
-            where i.standard_code = aqi.standard_code and i.area_code = aqi.area_code
-              and i.obs_date = aqi.obs_date and i.iaqi > 100
-        ) as nonattainment_pollutants,
-        max(case when i.item = 'pm2_5_24h' then i.iaqi end) as iaqi_pm2_5,
-        max(case when i.item = 'pm10_24h' then i.iaqi end)  as iaqi_pm10,
-        max(case when i.item = 'o3_8h' then i.iaqi end)     as iaqi_o3_8h,
-        max(case when i.item = 'o3_1h' then i.iaqi end)     as iaqi_o3_1h,
-        max(case when i.item = 'so2_24h' then i.iaqi end)   as iaqi_so2,
-        max(case when i.item = 'no2_24h' then i.iaqi end)   as iaqi_no2,
-        max(case when i.item = 'co_24h' then i.iaqi end)    as iaqi_co
+        pollutants.primary_pollutants,
+        pollutants.nonattainment_pollutants,
+        aqi.iaqi_pm2_5,
+        aqi.iaqi_pm10,
+        aqi.iaqi_o3_8h,
+        aqi.iaqi_o3_1h,
+        aqi.iaqi_so2,
+        aqi.iaqi_no2,
+        aqi.iaqi_co
     from aqi
     inner join versions on versions.standard_code = aqi.standard_code
-    left join iaqi as i
-        on i.standard_code = aqi.standard_code and i.area_code = aqi.area_code and i.obs_date = aqi.obs_date
-    group by aqi.standard_code, aqi.area_code, aqi.obs_date, versions.effective_from, versions.effective_to,
-             aqi.aqi, aqi.items_evaluated, aqi.any_above_table
+    inner join pollutants
+        on pollutants.standard_code = aqi.standard_code and pollutants.area_code = aqi.area_code
+       and pollutants.obs_date = aqi.obs_date
 
 )
 

@@ -6,7 +6,6 @@ import io
 import json
 import logging
 import os
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -47,24 +46,26 @@ def _already(conn, sha: str) -> bool:
     return conn.execute("select 1 from ops.files where file_sha256 = %s", (sha,)).fetchone() is not None
 
 
-def ingest_file(path: Path, url: str | None = None) -> FileResult:
+def ingest_file(path: Path, conn) -> FileResult:
+    """One file, one transaction on ``conn`` (a connection reused across the files of a batch)."""
     data = path.read_bytes()
     sha = hashlib.sha256(data).hexdigest()
     name = path.name[:255]
-    with db.connect(url=url) as conn:
-        if _already(conn, sha):
-            return FileResult(name, sha, None, "already_ingested")
+    if _already(conn, sha):
+        conn.rollback()
+        return FileResult(name, sha, None, "already_ingested")
+    conn.rollback()
     archived = _archive(data, sha)
     try:
         kind = detect_kind(data)
         parsed = air_stations.parse(data)
     except FileRejected as rej:
-        return _record_rejection(name, sha, len(data), archived, rej, url)
-    return _load_air(name, sha, len(data), archived, kind, parsed, url)
+        return _record_rejection(name, sha, len(data), archived, rej, conn)
+    return _load_air(name, sha, len(data), archived, kind, parsed, conn)
 
 
-def _record_rejection(name, sha, size, archived, rej: FileRejected, url) -> FileResult:
-    with db.transaction(url) as conn:
+def _record_rejection(name, sha, size, archived, rej: FileRejected, conn) -> FileResult:
+    with conn.transaction():
         inserted = conn.execute(
             """insert into ops.files (file_sha256, original_name, file_kind, size_bytes, archive_path, status, reject_reason)
                values (%s, %s, null, %s, %s, 'rejected', %s) on conflict (file_sha256) do nothing returning 1""",
@@ -74,9 +75,9 @@ def _record_rejection(name, sha, size, archived, rej: FileRejected, url) -> File
     return FileResult(name, sha, None, status, reason=rej.reason_zh)
 
 
-def _load_air(name, sha, size, archived, kind, parsed: air_stations.ParsedAirFile, url) -> FileResult:
+def _load_air(name, sha, size, archived, kind, parsed: air_stations.ParsedAirFile, conn) -> FileResult:
     station_county = registry.station_county()
-    with db.transaction(url) as conn:
+    with conn.transaction():
         inserted = conn.execute(
             """insert into ops.files (file_sha256, original_name, file_kind, size_bytes, archive_path, status)
                values (%s, %s, %s, %s, %s, 'loaded') on conflict (file_sha256) do nothing returning 1""",
@@ -137,11 +138,12 @@ def _candidate_files(paths: list[Path]) -> list[Path]:
 
 def ingest_paths(paths, url: str | None = None) -> list[FileResult]:
     results = []
-    for f in _candidate_files([Path(p) for p in paths]):
-        res = ingest_file(f, url)
-        log.info("%s %s: %s (%s rows loaded, %s quarantined)", res.status, f.name, res.kind, res.rows_loaded,
-                 res.rows_quarantined)
-        results.append(res)
+    with db.connect(url=url) as conn:
+        for f in _candidate_files([Path(p) for p in paths]):
+            res = ingest_file(f, conn)
+            log.info("%s %s: %s (%s rows loaded, %s quarantined)", res.status, f.name, res.kind, res.rows_loaded,
+                     res.rows_quarantined)
+            results.append(res)
     return results
 
 

@@ -16,10 +16,9 @@ if os.environ.get("TEST_DATABASE_URL"):
     os.environ["DATABASE_URL"] = os.environ["TEST_DATABASE_URL"]
 os.environ["ECOWAREHOUSE_STATE_DIR"] = str(_STATE)
 os.environ["AIRFLOW_HOME"] = str(_STATE / "airflow")
-os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
-os.environ.setdefault("AIRFLOW__COSMOS__ENABLE_TELEMETRY", "False")
-os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "False")
-os.environ.setdefault("AIRFLOW__CORE__LOAD_EXAMPLES", "False")
+from ecowarehouse import settings as _settings  # noqa: E402  (light: no airflow, no database)
+
+os.environ.update(_settings.airflow_env())  # before any test imports airflow, which reads its config once
 
 
 @pytest.fixture(scope="session")

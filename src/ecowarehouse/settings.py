@@ -99,16 +99,13 @@ OFFLINE_ENV = {
 }
 
 
-def runtime_env(params: DbParams | None = None) -> dict[str, str]:
-    """Environment every process of a run needs: offline switches, the database, Airflow's home."""
-    params = params or db_params()
+def airflow_env() -> dict[str, str]:
+    """Airflow's configuration for local runs; it must be in place before anything imports airflow."""
     airflow_home = Path(os.environ.get("AIRFLOW_HOME", state_dir() / "airflow"))
     airflow_home.mkdir(parents=True, exist_ok=True)
     env = dict(OFFLINE_ENV)
-    env.update(params.libpq_env())
     env.update(
         {
-            "DATABASE_URL": params.url(),
             "AIRFLOW_HOME": str(airflow_home),
             "AIRFLOW__CORE__DAGS_FOLDER": str(PROJECT_ROOT / "dags"),
             "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": os.environ.get(
@@ -118,6 +115,15 @@ def runtime_env(params: DbParams | None = None) -> dict[str, str]:
             "ECOWAREHOUSE_HOME": str(PROJECT_ROOT),
         }
     )
+    return env
+
+
+def runtime_env(params: DbParams | None = None) -> dict[str, str]:
+    """Environment every process of a run needs: offline switches, Airflow's configuration, the database."""
+    params = params or db_params()
+    env = airflow_env()
+    env.update(params.libpq_env())
+    env["DATABASE_URL"] = params.url()
     return env
 
 

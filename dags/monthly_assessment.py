@@ -1,4 +1,4 @@
-"""月度评估 · monthly_assessment — ingest → audit build (dbt) → quality gate (GX) → publish → summary.
+"""月度评估 · monthly_assessment — ingest → reference data → audit build (dbt) → quality gate (GX) → publish → summary.
 
 Runs on the 5th of each month for the month that has just closed, or for an explicit `period` (YYYY-MM).
 """
@@ -7,7 +7,7 @@ from __future__ import annotations
 import pendulum
 from airflow.sdk import Param, dag, task
 
-from ecowarehouse.airflow_dbt import audit_build_group
+from ecowarehouse.airflow_dbt import audit_build_group, reference_data_task
 
 
 @dag(
@@ -60,10 +60,11 @@ def monthly_assessment():
         return tasks.finish_run(period, run_id)
 
     period = start_run()
+    reference_data = reference_data_task()
     audit_build = audit_build_group()
     checks = quality_gate(period)
     published = publish(period, checks)
-    period >> ingest_pending() >> prepare_audit() >> audit_build >> checks
+    period >> ingest_pending() >> prepare_audit() >> reference_data >> audit_build >> checks
     published >> finish(period)
 
 

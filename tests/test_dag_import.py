@@ -53,3 +53,11 @@ def test_monthly_assessment_shape(dagbag):
     assert "quality_gate" in dag.get_task("publish").upstream_task_ids
     assert dag.params["period"] is None or "period" in dag.params
     assert dag.catchup is False and dag.max_active_runs == 1
+    # reference data (seeds) in one task before the models
+    assert "load_reference_data" in dag.get_task("audit_build.stg_raw__air_station_hourly_run").upstream_task_ids
+
+
+def test_ingestion_dag_is_scheduled_hourly(dagbag):
+    dag = dagbag.dags["ingest_landing"]
+    assert set(dag.task_ids) == {"migrate", "ingest_pending"}
+    assert dag.catchup is False

@@ -16,18 +16,40 @@ def dbt_executable() -> str:
     return str(beside_python) if beside_python.exists() else (shutil.which("dbt") or "dbt")
 
 
+def _profile():
+    from cosmos import ProfileConfig
+
+    return ProfileConfig(
+        profile_name="ecowarehouse", target_name="warehouse", profiles_yml_filepath=DBT_PROJECT_DIR / "profiles.yml"
+    )
+
+
+def reference_data_task(task_id: str = "load_reference_data"):
+    """All seeds (reference data and standards tables) and their tests in one `dbt build` task."""
+    from cosmos.operators.local import DbtBuildLocalOperator
+
+    return DbtBuildLocalOperator(
+        task_id=task_id,
+        project_dir=DBT_PROJECT_DIR,
+        profile_config=_profile(),
+        dbt_executable_path=dbt_executable(),
+        select=["resource_type:seed"],
+        install_deps=False,
+    )
+
+
 def audit_build_group(group_id: str = "audit_build"):
-    """Seeds and models, one task each, then all dbt tests in one task (tests that span two nodes, e.g. relationships,
-    need both built first), into the audit schema (marts_audit)."""
-    from cosmos import DbtTaskGroup, ExecutionConfig, ProfileConfig, ProjectConfig, RenderConfig
+    """Models, one task each, then all their dbt tests in one task (tests that span two nodes, e.g. relationships,
+    need both built first); marts go into the audit schema (marts_audit). Seeds are loaded before, in one task."""
+    from cosmos import DbtTaskGroup, ExecutionConfig, ProjectConfig, RenderConfig
     from cosmos.constants import ExecutionMode, LoadMode, TestBehavior
 
     return DbtTaskGroup(
         group_id=group_id,
         project_config=ProjectConfig(dbt_project_path=DBT_PROJECT_DIR, manifest_path=MANIFEST, install_dbt_deps=False),
-        profile_config=ProfileConfig(
-            profile_name="ecowarehouse", target_name="warehouse", profiles_yml_filepath=DBT_PROJECT_DIR / "profiles.yml"
-        ),
+        profile_config=_profile(),
         execution_config=ExecutionConfig(execution_mode=ExecutionMode.LOCAL, dbt_executable_path=dbt_executable()),
-        render_config=RenderConfig(load_method=LoadMode.DBT_MANIFEST, test_behavior=TestBehavior.AFTER_ALL),
+        render_config=RenderConfig(
+            load_method=LoadMode.DBT_MANIFEST, test_behavior=TestBehavior.AFTER_ALL, exclude=["resource_type:seed"]
+        ),
     )

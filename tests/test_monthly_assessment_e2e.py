@@ -95,6 +95,21 @@ def test_monthly_values_by_hand(june_published):
     assert statuses == {"no_numeric_target"}
 
 
+def test_annual_statistics_by_hand(june_published):
+    """HJ 663 annual statistics on the three fixture days: mean 44.222; p95 with k = 1 + 2·0.95 = 2.9 between the
+    sorted values 35.667 and 77: 35.667 + 41.333·0.9 = 72.867. Three days are far from 324: not a valid year."""
+    warehouse, _ = june_published
+    rows = {r[0]: r[1:] for r in _q(warehouse, """
+        select statistic, value, valid_days, months_meeting_minimum, is_valid, limit_value::float, limit_standard,
+               meets_limit, assessment_standard
+        from marts.fct_air_quality_annual where year = 2020 and area_code = '330800' and pollutant = 'pm2_5'""")}
+    mean, p95 = rows["annual_mean"], rows["p95"]
+    assert mean[0] == pytest.approx((77 + (35 + 36 + 36) / 3 + 20) / 3)
+    assert p95[0] == pytest.approx((35 + 36 + 36) / 3 + (77 - (35 + 36 + 36) / 3) * 0.9)
+    assert mean[1:] == (3, 0, False, 35.0, "GB 3095-2012", False, "HJ 663-2013")
+    assert p95[1:] == (3, 0, False, 75.0, "GB 3095-2012", True, "HJ 663-2013")
+
+
 def test_counts_reconcile_and_quarantine_reasons(june_published):
     warehouse, _ = june_published
     [(received, loaded, quarantined)] = _q(

@@ -3,7 +3,8 @@ SHELL := /bin/bash
 STATE := .ecowarehouse
 PYTHON ?= python3
 # use uv from PATH; otherwise bootstrap it with pip into the (gitignored) state folder
-UV := $(shell command -v uv 2>/dev/null || echo $(CURDIR)/$(STATE)/tools/bin/uv)
+UV_BOOTSTRAP := $(CURDIR)/$(STATE)/tools/bin/uv
+UV := $(shell command -v uv 2>/dev/null || echo $(UV_BOOTSTRAP))
 export UV_PYTHON_DOWNLOADS := never
 export GX_ANALYTICS_ENABLED := False
 export DBT_SEND_ANONYMOUS_USAGE_STATS := False
@@ -17,7 +18,7 @@ help:
 	@echo "make test   — install and run the test suite"
 	@echo "make clean  — stop the embedded PostgreSQL and delete all local state"
 
-$(STATE)/tools/bin/uv:
+$(UV_BOOTSTRAP):
 	@mkdir -p $(STATE)/tools
 	$(PYTHON) -m pip install --quiet --disable-pip-version-check --target $(STATE)/tools uv
 

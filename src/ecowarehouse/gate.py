@@ -41,12 +41,22 @@ def load_suites(period: str, directory: Path | None = None) -> list[dict]:
     return suites
 
 
-def _gx_context(docs_dir: Path):
+def _gx_context():
+    """An ephemeral context: the suites' source of truth is expectations/, so nothing GX would persist (datasources,
+    suites, checkpoints) can go stale between runs; only the Data Docs site is written, to a folder of ours."""
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
     import great_expectations as gx
 
-    # A file context under the state folder keeps Data Docs between runs; suites themselves live in expectations/.
-    return gx.get_context(mode="file", project_root_dir=str(docs_dir))
+    context = gx.get_context(mode="ephemeral")
+    context.update_data_docs_site(
+        site_name="local_site",
+        site_config={
+            "class_name": "SiteBuilder",
+            "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(data_docs_dir())},
+            "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+        },
+    )
+    return context
 
 
 def run_suites(period: str, run_id: str, url: str | None = None, directory: Path | None = None,
@@ -54,8 +64,8 @@ def run_suites(period: str, run_id: str, url: str | None = None, directory: Path
     import great_expectations as gx
 
     url = url or settings.database_url()
-    context = _gx_context(settings.state_dir())
-    source = context.data_sources.add_or_update_postgres(
+    context = _gx_context()
+    source = context.data_sources.add_postgres(
         name="warehouse", connection_string=url.replace("postgresql://", "postgresql+psycopg://", 1)
     )
     results: list[CheckResult] = []
@@ -64,18 +74,15 @@ def run_suites(period: str, run_id: str, url: str | None = None, directory: Path
         schema = meta["target"]["schema"].replace("marts_audit", audit_schema)
         table = meta["target"]["table"]
         asset_name = f"{schema}.{table}"
-        try:
-            asset = source.get_asset(asset_name)
-        except LookupError:
-            asset = source.add_table_asset(name=asset_name, table_name=table, schema_name=schema)
-        batch_def = next((b for b in asset.batch_definitions if b.name == "whole_table"), None) \
-            or asset.add_batch_definition_whole_table("whole_table")
-        suite = gx.ExpectationSuite(name=suite_def["name"], expectations=suite_def["expectations"], meta=meta)
-        suite = context.suites.add_or_update(suite)
-        vd = context.validation_definitions.add_or_update(
+        asset = source.add_table_asset(name=f"{suite_def['name']}__{asset_name}", table_name=table, schema_name=schema)
+        batch_def = asset.add_batch_definition_whole_table("whole_table")
+        suite = context.suites.add(
+            gx.ExpectationSuite(name=suite_def["name"], expectations=suite_def["expectations"], meta=meta)
+        )
+        vd = context.validation_definitions.add(
             gx.ValidationDefinition(name=f"{suite_def['name']}__{asset_name}", data=batch_def, suite=suite)
         )
-        checkpoint = context.checkpoints.add_or_update(
+        checkpoint = context.checkpoints.add(
             gx.Checkpoint(name=f"gate__{suite_def['name']}", validation_definitions=[vd],
                           actions=[gx.checkpoint.UpdateDataDocsAction(name="update_data_docs")])
         )
@@ -122,5 +129,9 @@ def enforce(results: list[CheckResult]) -> dict:
     return summary
 
 
+def data_docs_dir() -> Path:
+    return settings.state_dir() / "gx_data_docs"
+
+
 def data_docs_index() -> Path:
-    return settings.state_dir() / "gx" / "uncommitted" / "data_docs" / "local_site" / "index.html"
+    return data_docs_dir() / "index.html"

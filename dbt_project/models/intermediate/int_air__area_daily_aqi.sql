@@ -3,9 +3,9 @@
 -- SO2, NO2, CO, PM10, PM2.5, the daily max 1-h O3 and the daily max 8-h O3.
 with
 
-area_daily as (
+daily_long as (
 
-    select * from {{ ref('int_air__area_daily') }}
+    select * from {{ ref('int_air__area_daily_long') }}
 
 ),
 
@@ -23,19 +23,7 @@ versions as (
 
 concentrations as (
 
-    select area_daily.area_code, area_daily.obs_date, item.item, item.pollutant_label, item.conc
-    from area_daily
-    cross join lateral (
-        values
-            ('so2_24h',   'SO2',    area_daily.so2_24h),
-            ('no2_24h',   'NO2',    area_daily.no2_24h),
-            ('co_24h',    'CO',     area_daily.co_24h),
-            ('pm10_24h',  'PM10',   area_daily.pm10_24h),
-            ('pm2_5_24h', 'PM2.5',  area_daily.pm2_5_24h),
-            ('o3_1h',     'O3_1h',  area_daily.o3_1h_max),
-            ('o3_8h',     'O3_8h',  area_daily.o3_8h_max)
-    ) as item(item, pollutant_label, conc)
-    where item.conc is not null
+    select area_code, obs_date, aqi_item as item, pollutant_label, value as conc from daily_long
 
 ),
 
@@ -117,8 +105,7 @@ final as (
         aqi.standard_code,
         aqi.area_code,
         aqi.obs_date,
-        aqi.obs_date >= versions.effective_from
-            and (versions.effective_to is null or aqi.obs_date <= versions.effective_to) as is_in_force,
+        {{ in_force('aqi.obs_date', 'versions') }} as is_in_force,
         aqi.aqi,
         aqi.items_evaluated,
         aqi.any_above_table,

@@ -56,8 +56,7 @@ o3_daily as (
         max(o3_8h_mean) filter (where o3_8h_hours >= rules.o3_window_min_hours)        as o3_8h_max_any
     from o3_windows
     inner join rules
-        on o3_windows.obs_date >= rules.effective_from
-       and (rules.effective_to is null or o3_windows.obs_date <= rules.effective_to)
+        on {{ in_force('o3_windows.obs_date', 'rules') }}
     where window_last_hour >= 7
     group by o3_windows.station_code, o3_windows.obs_date
 
@@ -113,8 +112,7 @@ final as (
     left join o3_daily
         on o3_daily.station_code = station_days.station_code and o3_daily.obs_date = station_days.obs_date
     inner join rules
-        on station_days.obs_date >= rules.effective_from
-       and (rules.effective_to is null or station_days.obs_date <= rules.effective_to)
+        on {{ in_force('station_days.obs_date', 'rules') }}
 
 )
 

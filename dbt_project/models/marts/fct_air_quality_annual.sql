@@ -6,9 +6,9 @@
 -- force on 31 December of the year (a year is assessed after it closes).
 with
 
-area_daily as (
+daily_series as (
 
-    select * from {{ ref('int_air__area_daily') }}
+    select * from {{ ref('int_air__area_daily_long') }}
 
 ),
 
@@ -33,23 +33,13 @@ limits as (
 daily_long as (
 
     select
-        area_daily.area_code,
-        extract(year from area_daily.obs_date)::integer as year,
-        extract(month from area_daily.obs_date)::integer as month,
-        series.pollutant,
-        series.series,
-        series.value
-    from area_daily
-    cross join lateral (
-        values
-            ('so2',   'daily_24h',   area_daily.so2_24h),
-            ('no2',   'daily_24h',   area_daily.no2_24h),
-            ('co',    'daily_24h',   area_daily.co_24h),
-            ('pm10',  'daily_24h',   area_daily.pm10_24h),
-            ('pm2_5', 'daily_24h',   area_daily.pm2_5_24h),
-            ('o3',    'daily_max8h', area_daily.o3_8h_max)
-    ) as series(pollutant, series, value)
-    where series.value is not null
+        area_code,
+        extract(year from obs_date)::integer  as year,
+        extract(month from obs_date)::integer as month,
+        pollutant,
+        series,
+        value
+    from daily_series
 
 ),
 
@@ -74,8 +64,7 @@ months_ok as (
         ) as months_meeting_minimum
     from monthly_counts
     inner join rules
-        on make_date(monthly_counts.year, 12, 31) >= rules.effective_from
-       and (rules.effective_to is null or make_date(monthly_counts.year, 12, 31) <= rules.effective_to)
+        on {{ in_force('make_date(monthly_counts.year, 12, 31)', 'rules') }}
     group by monthly_counts.area_code, monthly_counts.year, monthly_counts.pollutant, monthly_counts.series
 
 ),
@@ -100,8 +89,7 @@ computed as (
     inner join statistics
         on statistics.pollutant = daily_long.pollutant
        and statistics.series = daily_long.series
-       and make_date(daily_long.year, 12, 31) >= statistics.effective_from
-       and (statistics.effective_to is null or make_date(daily_long.year, 12, 31) <= statistics.effective_to)
+       and {{ in_force('make_date(daily_long.year, 12, 31)', 'statistics') }}
     group by daily_long.area_code, daily_long.year, daily_long.pollutant, statistics.statistic, statistics.series,
              statistics.percentile, statistics.limit_averaging, statistics.standard_code
 
@@ -128,8 +116,7 @@ final as (
         computed.assessment_standard
     from computed
     inner join rules
-        on make_date(computed.year, 12, 31) >= rules.effective_from
-       and (rules.effective_to is null or make_date(computed.year, 12, 31) <= rules.effective_to)
+        on {{ in_force('make_date(computed.year, 12, 31)', 'rules') }}
     left join months_ok
         on months_ok.area_code = computed.area_code and months_ok.year = computed.year
        and months_ok.pollutant = computed.pollutant and months_ok.series = computed.series

@@ -54,8 +54,7 @@ final as (
              then round(100.0 * monthly.good_days / monthly.aqi_valid_days, 4) end as good_days_share_pct
     from monthly
     left join rules
-        on monthly.month_start >= rules.effective_from
-       and (rules.effective_to is null or monthly.month_start <= rules.effective_to)
+        on {{ in_force('monthly.month_start', 'rules') }}
 
 )
 

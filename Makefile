@@ -45,3 +45,4 @@ db-stop:
 
 bench: install
 	$(UV) run --frozen --no-sync python bench/ingest_vs_copy.py
+	$(UV) run --frozen --no-sync python bench/hj212_parse.py

@@ -1,5 +1,4 @@
 """DAG files parse without errors, render the dbt project from the manifest, and do no database work at import."""
-import os
 import subprocess
 
 import pytest

@@ -39,5 +39,5 @@ def run(latest_month: str | None = None) -> int:
     print()
     print(summary.build(latest_month, dag_run.run_id))
     print(f"\nAirflow DAG run {dag_run.run_id}: {state}")
-    print(f'\n查询集市：psql "$(uv run ecowarehouse db-url)" -c \'table marts.mart_indicator_monthly limit 5\'')
+    print('\n查询集市：psql "$(uv run ecowarehouse db-url)" -c \'table marts.mart_indicator_monthly limit 5\'')
     return 0 if state.endswith("success") else 1

@@ -36,8 +36,9 @@ def _run_as() -> str | None:
     return SYSTEM_USER if os.geteuid() == 0 else None
 
 
-def _prepare_permissions(pgdata: Path) -> None:
-    """As root, hand the data folder to the unprivileged system user (and let it traverse the prefix)."""
+def _prepare_permissions(pgdata: Path, whole_tree: bool = False) -> None:
+    """As root, hand the data folder to the unprivileged system user (and let it traverse the prefix). The whole tree
+    is handed over only before initdb; afterwards the server creates its files as that user itself."""
     if _run_as() is None:
         return
     import pwd
@@ -52,7 +53,7 @@ def _prepare_permissions(pgdata: Path) -> None:
     ensure_folder_permissions(POSTGRES_BIN_PATH.parent / "lib", 0o044)
     ensure_folder_permissions(POSTGRES_BIN_PATH.parent / "share", 0o044)
     pw = pwd.getpwnam(SYSTEM_USER)
-    for p in [pgdata, *pgdata.rglob("*")]:
+    for p in [pgdata, *(pgdata.rglob("*") if whole_tree else ())]:
         os.chown(p, pw.pw_uid, pw.pw_gid)
 
 
@@ -125,7 +126,7 @@ def _init_cluster(p: dict[str, Path]) -> None:
     p["password"].chmod(0o600)
     pwfile = pgdata.parent / ".initpw"
     pwfile.write_text(password + "\n")
-    _prepare_permissions(pgdata)
+    _prepare_permissions(pgdata, whole_tree=True)
     if _run_as():
         import pwd
 

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import asdict
 
 from ecowarehouse import db, gate, periods, publish, runs, summary
 from ecowarehouse.ingest import ingest_landing

@@ -19,3 +19,13 @@ def station_county() -> dict[str, str]:
 
 def counties() -> dict[str, str]:
     return {r["county_code"]: r["county_name"] for r in _rows("ref_counties")}
+
+
+def rows(seed: str) -> tuple[dict, ...]:
+    """All rows of a seed CSV, as strings (empty cells are "")."""
+    return _rows(seed)
+
+
+def task_counts() -> dict[str, int]:
+    """How many tasks and key projects 002 defines (the valid ranges of their numbers)."""
+    return {"重点任务": len(_rows("ref_tasks")), "重点工程": len(_rows("ref_key_projects"))}

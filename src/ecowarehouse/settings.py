@@ -9,6 +9,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit
+from zoneinfo import ZoneInfo
 
 PROJECT_ROOT = Path(os.environ.get("ECOWAREHOUSE_HOME", Path(__file__).resolve().parents[2]))
 
@@ -31,6 +32,9 @@ def archive_dir() -> Path:
     d.mkdir(parents=True, exist_ok=True)
     return d
 
+
+# The bureau's clock: due dates and "today" for submissions are read in China Standard Time.
+LOCAL_TZ = ZoneInfo("Asia/Shanghai")
 
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
 EXPECTATIONS_DIR = PROJECT_ROOT / "expectations"

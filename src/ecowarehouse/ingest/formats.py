@@ -12,10 +12,11 @@ AIR_STATION_COLUMNS = (
 class FileRejected(Exception):
     """The whole file cannot be accepted; ``reason_zh`` is shown to the submitter."""
 
-    def __init__(self, reason_code: str, reason_zh: str):
+    def __init__(self, reason_code: str, reason_zh: str, unit_code: str | None = None):
         super().__init__(f"{reason_code}: {reason_zh}")
         self.reason_code = reason_code
         self.reason_zh = reason_zh
+        self.unit_code = unit_code  # the submitting county, when the file says who it is from
 
 
 @dataclass(frozen=True)
@@ -42,7 +43,7 @@ def _header_fields(text: str) -> list[str]:
 def detect_kind(data: bytes) -> str:
     """Decide what a delivered file is from its content, never from its name."""
     if data[:4] == b"PK\x03\x04" or data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
-        raise FileRejected("unsupported_workbook", "暂不支持的 Excel 工作簿类型（县区报表导入尚未开通）")
+        return "county_report"  # Excel workbooks are county submissions; the sheets say which forms
     try:
         text = decode_text(data[:65536]).text
     except FileRejected:
@@ -51,7 +52,22 @@ def detect_kind(data: bytes) -> str:
     fields = _header_fields(text)
     if "timepoint" in fields and "stationcode" in fields:
         return "air_station_hourly"
+    if _looks_like_county_form(text):
+        return "county_report"
     raise FileRejected(
         "unknown_kind",
-        "无法识别的文件类型：首行表头不是任何已知模板（例如空气自动站小时数据应以 timepoint,stationcode,… 开头）",
+        "无法识别的文件类型：首行表头不是任何已知模板（例如空气自动站小时数据应以 timepoint,stationcode,… 开头；"
+        "县区报表应使用企业台账、任务进展或县区指标填报表模板）",
     )
+
+
+def _looks_like_county_form(text: str) -> bool:
+    import csv
+    import io
+
+    from ecowarehouse.ingest.county_reports import HEADER_SCAN_ROWS, MIN_HEADER_MATCHES, _find_header
+    from ecowarehouse.ingest.workbook import Sheet
+
+    head = "\n".join(text.splitlines()[:HEADER_SCAN_ROWS])
+    _, _, mapping = _find_header(Sheet("csv", [list(r) for r in csv.reader(io.StringIO(head))]))
+    return len(mapping) >= MIN_HEADER_MATCHES

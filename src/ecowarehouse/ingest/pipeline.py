@@ -7,12 +7,14 @@ import json
 import logging
 import os
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from pathlib import Path
 
 from psycopg import sql
+from psycopg.types.json import Jsonb
 
 from ecowarehouse import db, registry, settings
-from ecowarehouse.ingest import air_stations
+from ecowarehouse.ingest import air_stations, county_reports, workbook
 from ecowarehouse.ingest.formats import AIR_STATION_COLUMNS, FileRejected, detect_kind
 
 log = logging.getLogger(__name__)
@@ -46,6 +48,12 @@ def _already(conn, sha: str) -> bool:
     return conn.execute("select 1 from ops.files where file_sha256 = %s", (sha,)).fetchone() is not None
 
 
+def _delivered_at(path: Path) -> datetime:
+    """When the file reached the landing folder: its modification time, never later than now."""
+    now = datetime.now(timezone.utc)
+    return min(datetime.fromtimestamp(path.stat().st_mtime, timezone.utc), now)
+
+
 def ingest_file(path: Path, conn) -> FileResult:
     """One file, one transaction on ``conn`` (a connection reused across the files of a batch)."""
     data = path.read_bytes()
@@ -56,23 +64,92 @@ def ingest_file(path: Path, conn) -> FileResult:
         return FileResult(name, sha, None, "already_ingested")
     conn.rollback()
     archived = _archive(data, sha)
+    delivered = _delivered_at(path)
+    kind = None
     try:
         kind = detect_kind(data)
+        if kind == "county_report":
+            sheets, container = workbook.read_sheets(data)
+            subs = county_reports.parse_workbook(sheets, delivered.astimezone(settings.LOCAL_TZ).date())
+            return _load_county_reports(name, sha, len(data), archived, delivered, subs, conn)
         parsed = air_stations.parse(data)
     except FileRejected as rej:
-        return _record_rejection(name, sha, len(data), archived, rej, conn)
+        return _record_rejection(name, sha, len(data), archived, kind, delivered, rej, conn)
     return _load_air(name, sha, len(data), archived, kind, parsed, conn)
 
 
-def _record_rejection(name, sha, size, archived, rej: FileRejected, conn) -> FileResult:
+def _record_rejection(name, sha, size, archived, kind, delivered, rej: FileRejected, conn) -> FileResult:
     with conn.transaction():
         inserted = conn.execute(
-            """insert into ops.files (file_sha256, original_name, file_kind, size_bytes, archive_path, status, reject_reason)
-               values (%s, %s, null, %s, %s, 'rejected', %s) on conflict (file_sha256) do nothing returning 1""",
-            (sha, name, size, str(archived), rej.reason_zh),
+            """insert into ops.files (file_sha256, original_name, file_kind, size_bytes, archive_path, status, reject_reason,
+                                      delivered_at, submitter_code)
+               values (%s, %s, %s, %s, %s, 'rejected', %s, %s, %s) on conflict (file_sha256) do nothing returning 1""",
+            (sha, name, kind, size, str(archived), rej.reason_zh, delivered, rej.unit_code),
         ).fetchone()
     status = "rejected" if inserted else "already_ingested"
-    return FileResult(name, sha, None, status, reason=rej.reason_zh)
+    return FileResult(name, sha, kind, status, reason=rej.reason_zh)
+
+
+RAW_COUNTY_TABLES = {
+    "enterprise_ledger": ("raw", "enterprise_ledger"),
+    "task_progress": ("raw", "task_progress"),
+    "indicator_form": ("raw", "county_indicator_values"),
+}
+
+
+def _load_county_reports(name, sha, size, archived, delivered, subs, conn) -> FileResult:
+    kind = "county_report"
+    received = sum(s.received for s in subs)
+    loaded = sum(len(s.rows) for s in subs)
+    quarantined = sum(len(s.rejects) for s in subs)
+    with conn.transaction():
+        inserted = conn.execute(
+            """insert into ops.files (file_sha256, original_name, file_kind, size_bytes, archive_path, status,
+                                      delivered_at, submitter_code, rows_received, rows_loaded, rows_quarantined)
+               values (%s, %s, %s, %s, %s, 'loaded', %s, %s, %s, %s, %s)
+               on conflict (file_sha256) do nothing returning 1""",
+            (sha, name, kind, size, str(archived), delivered, subs[0].unit_code, received, loaded, quarantined),
+        ).fetchone()
+        if not inserted:
+            return FileResult(name, sha, kind, "already_ingested")
+        batch_id = conn.execute(
+            "insert into ops.batches (source, file_sha256) values (%s, %s) returning batch_id", (kind, sha)
+        ).fetchone()[0]
+        for sub in subs:
+            submission_id = conn.execute(
+                """insert into raw.county_submissions
+                       (file_sha256, batch_id, sheet_name, template_code, programme_code, county_code, period_code,
+                        period_start, period_end, filled_on, delivered_at, rows_received, rows_loaded,
+                        rows_quarantined, rows_with_warnings)
+                   values (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) returning submission_id""",
+                (sha, batch_id, sub.sheet_name, sub.template_code, sub.programme_code, sub.unit_code, sub.period.code,
+                 sub.period.start, sub.period.end, sub.filled_on, delivered, sub.received, len(sub.rows),
+                 len(sub.rejects), sub.rows_with_warnings),
+            ).fetchone()[0]
+            if sub.rows:
+                cols = ["submission_id", *[c for c in sub.rows[0] if c not in ("warnings", "source_record")],
+                        "warnings", "source_record"]
+                schema, table = RAW_COUNTY_TABLES[sub.template_code]
+                copy_sql = sql.SQL("copy {}.{} ({}) from stdin").format(
+                    sql.Identifier(schema), sql.Identifier(table), sql.SQL(", ").join(map(sql.Identifier, cols)))
+                with conn.cursor().copy(copy_sql) as copy:
+                    for row in sub.rows:
+                        copy.write_row([submission_id, *[row[c] for c in cols[1:-2]],
+                                        Jsonb(row["warnings"]), Jsonb(row["source_record"])])
+            if sub.rejects:
+                source = f"county_report:{sub.template_code}"
+                with conn.cursor() as cur:
+                    cur.executemany(
+                        """insert into quarantine.rows (file_sha256, batch_id, source, source_row, reason_code,
+                                                        reason_zh, county_code, record)
+                           values (%s, %s, %s, %s, %s, %s, %s, %s)""",
+                        [(sha, batch_id, source, r["source_row"], r["reason_code"], r["reason_zh"], sub.unit_code,
+                          Jsonb({"工作表": sub.sheet_name, "报告期": sub.period.code, **r["record"]}))
+                         for r in sub.rejects],
+                    )
+        conn.execute("update ops.files set batch_id = %s where file_sha256 = %s", (batch_id, sha))
+        conn.execute("update ops.batches set finished_at = now() where batch_id = %s", (batch_id,))
+    return FileResult(name, sha, kind, "loaded", received, loaded, quarantined)
 
 
 def _load_air(name, sha, size, archived, kind, parsed: air_stations.ParsedAirFile, conn) -> FileResult:

@@ -34,8 +34,14 @@ def reference_data_task(task_id: str = "load_reference_data"):
         profile_config=_profile(),
         dbt_executable_path=dbt_executable(),
         select=["resource_type:seed"],
+        # seeds are small; rebuilding them lets a CSV gain a column without a manual migration
+        full_refresh=True,
         install_deps=False,
     )
+
+
+# The month being assessed, from the run's first task: county calendars, due dates and carry-forward are "as of" it.
+PERIOD_VAR = {"period": "{{ ti.xcom_pull(task_ids='start_run') }}"}
 
 
 def audit_build_group(group_id: str = "audit_build"):
@@ -52,4 +58,5 @@ def audit_build_group(group_id: str = "audit_build"):
         render_config=RenderConfig(
             load_method=LoadMode.DBT_MANIFEST, test_behavior=TestBehavior.AFTER_ALL, exclude=["resource_type:seed"]
         ),
+        operator_args={"vars": PERIOD_VAR},
     )

@@ -48,9 +48,9 @@ flags as (
 
     select
         joined.*,
-        (progress_status = '已完成' or county_accepted_on <= period_end)           as is_completed,
-        county_accepted_on <= period_end                                          as is_county_accepted,
-        city_accepted_on <= period_end                                            as is_city_accepted
+        coalesce(progress_status = '已完成' or county_accepted_on <= period_end, false) as is_completed,
+        coalesce(county_accepted_on <= period_end, false)                         as is_county_accepted,
+        coalesce(city_accepted_on <= period_end, false)                           as is_city_accepted
     from joined
 
 ),

@@ -41,7 +41,7 @@ def reset_warehouse(warehouse):
     import psycopg
 
     with psycopg.connect(warehouse.url(), autocommit=True) as conn:
-        for schema in ("marts", "marts_previous", "marts_audit", "staging", "intermediate", "ref", "raw", "quarantine",
+        for schema in ("marts", "marts_previous", "marts_audit", "staging", "intermediate", "snapshots", "ref", "raw", "quarantine",
                        "ops"):
             conn.execute(f'drop schema if exists "{schema}" cascade')
     from ecowarehouse import db

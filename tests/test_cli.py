@@ -23,4 +23,4 @@ def test_ingest_reports_loaded_quarantined_and_rejected(clean_warehouse, tmp_pat
     assert cli.main(["ingest", str(tmp_path)]) == 0
     out = capsys.readouterr().out
     assert "2 files: 1 rows loaded, 1 rows quarantined, 1 files rejected" in out
-    assert "暂不支持的 Excel 工作簿类型" in out
+    assert "Excel 文件无法打开" in out  # a zip that is no workbook

@@ -26,7 +26,7 @@ DOC_FILES = {
 INDUSTRY_COLUMNS = [
     "programme_code", "industry_code", "industry_name", "survey_deadline", "plan_deadline",
     "completion_deadline", "completion_batch", "lead_department", "cooperating_departments",
-    "jiebang_guashuai", "note",
+    "jiebang_guashuai", "note", "aliases",
 ]
 INDICATOR_COLUMNS = [
     "indicator_code", "parent_code", "sort_order", "category", "indicator_name", "nature", "unit",
@@ -145,7 +145,28 @@ def docs() -> dict[str, str]:
 def industries() -> list[dict[str, str]]:
     cols, rows = _read("ref_key_industries.csv")
     assert cols == INDUSTRY_COLUMNS
-    return rows
+    return [r for r in rows if r["programme_code"] == "QZ2023"]
+
+
+def test_dazhou_industries_are_those_of_004():
+    _, rows = _read("ref_key_industries.csv")
+    dz = [r for r in rows if r["programme_code"] == "DZ2021"]
+    # 004 二（二）重点整治行业, verbatim
+    assert [r["industry_name"] for r in dz] == [
+        "钢铁", "铸造", "焦化", "火电", "化工（煤化工）", "水泥", "家具（含喷涂工艺）", "建材（砖瓦、陶瓷、木/石材加工）"]
+    text = DOCS_DIR / "004_56a4e8123a478788.txt"
+    if text.exists():
+        assert "钢铁、铸造、焦化、火电、化工（煤化工）、水泥、家具（含喷涂工艺）、建材（砖瓦、陶瓷、木/石材加工）" in text.read_text(encoding="utf-8")
+    # 004 三、实施步骤: 排查分类 by 2021-12, 整治 2021-01 … 2023-10
+    assert {(r["survey_deadline"], r["completion_deadline"]) for r in dz} == {("2021-12-31", "2023-10-31")}
+
+
+def test_industry_aliases_are_unambiguous_within_a_programme():
+    _, rows = _read("ref_key_industries.csv")
+    for programme in ("QZ2023", "DZ2021"):
+        names = [n for r in rows if r["programme_code"] == programme
+                 for n in [r["industry_name"], *r["aliases"].split("|")] if n]
+        assert len(names) == len(set(names)), programme
 
 
 @pytest.fixture(scope="module")

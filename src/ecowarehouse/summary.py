@@ -14,6 +14,28 @@ def _fmt(v, digits: int = 1) -> str:
     return f"{float(v):.{digits}f}"
 
 
+TIMELINESS_ZH = {"on_time": "按时", "late": "逾期", "missing": "未报送", "pending": "未到期"}
+
+
+def _county_section(conn, period: str) -> list[str]:
+    """Which units submitted the month's forms on time (from the published timeliness mart)."""
+    if not conn.execute("select 1 from pg_tables where schemaname = 'marts' and tablename = 'mart_submission_timeliness'"
+                        ).fetchone():
+        return []
+    rows = conn.execute(
+        """select template_name, timeliness, count(*), string_agg(county_name || case when days_late > 0
+                       then '（' || days_late || '天）' else '' end, '、' order by county_code)
+           from marts.mart_submission_timeliness where period_code = %s
+           group by template_name, timeliness order by template_name, timeliness""", (period,)).fetchall()
+    if not rows:
+        return []
+    out = [f"县区报送（{period}，已发布版本）："]
+    for template, status, n, names in rows:
+        detail = f"：{names}" if status != "on_time" else ""
+        out.append(f"  {template} {TIMELINESS_ZH.get(status, status)} {n} 个{detail}")
+    return out
+
+
 def build(period: str, run_id: str | None, url: str | None = None) -> str:
     out: list[str] = []
     with db.connect(url=url) as conn:
@@ -61,6 +83,7 @@ def build(period: str, run_id: str | None, url: str | None = None) -> str:
                 out.append(f"发布：已发布到 marts（{pub[0]:%Y-%m-%d %H:%M:%S}）：{counts}")
             else:
                 out.append("发布：未发布，marts 保持上一版本不变")
+        out.extend(_county_section(conn, period))
         docs = gate.data_docs_index()
         if docs.exists():
             out.append(f"GX Data Docs：file://{docs}")

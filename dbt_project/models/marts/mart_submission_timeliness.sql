@@ -60,7 +60,10 @@ final as (
                 then 'on_time'
             else 'late'
         end                                                                       as timeliness,
-        greatest(0, (per_period.first_delivered_at at time zone 'Asia/Shanghai')::date - calendar.due_date) as days_late,
+        -- greatest() would turn "never delivered" into 0
+        case when per_period.first_delivered_at is not null
+             then greatest(0, (per_period.first_delivered_at at time zone 'Asia/Shanghai')::date - calendar.due_date)
+        end                                                                       as days_late,
         coalesce(per_period.rows_received, 0)                                     as rows_received,
         coalesce(per_period.rows_loaded, 0)                                       as rows_loaded,
         coalesce(per_period.rows_quarantined, 0)                                  as rows_quarantined,

@@ -24,3 +24,26 @@ def test_ingest_reports_loaded_quarantined_and_rejected(clean_warehouse, tmp_pat
     out = capsys.readouterr().out
     assert "2 files: 1 rows loaded, 1 rows quarantined, 1 files rejected" in out
     assert "Excel 文件无法打开" in out  # a zip that is no workbook
+
+
+def test_blank_template_is_what_ingestion_expects(tmp_path):
+    """A blank form filled in with one row is accepted as it is."""
+    from openpyxl import load_workbook
+
+    from ecowarehouse.ingest import county_reports, workbook
+
+    out = tmp_path / "blank.xlsx"
+    assert cli.main(["template", "enterprise_ledger", "--unit", "常山县", "--period", "2026年10月", "--out", str(out)]) == 0
+    book = load_workbook(out)
+    ws = book.active
+    header = [c.value for c in ws[4]]  # the lower row of the two-row header
+    col = {v: i + 1 for i, v in enumerate(header) if v}
+    ws.cell(5, col["企业名称"], "常山某石料厂")
+    ws.cell(5, col["所属重点行业"], "建材石料加工")
+    ws.cell(5, col["整治分类"], "改造提升")
+    ws.cell(5, 1, 1)
+    book.save(out)
+    sheets, _ = workbook.read_sheets(out.read_bytes())
+    [sub] = county_reports.parse_workbook(sheets, __import__("datetime").date(2026, 11, 1))
+    assert (sub.unit_code, sub.period.code, len(sub.rows), sub.rows[0]["industry_code"]) == (
+        "330822", "2026-10", 1, "building_stone_processing")

@@ -60,3 +60,11 @@ def run_monthly(period: str, conf: dict | None = None):
     ensure_airflow_db()
     dag = load_dag("monthly_assessment")
     return dag.test(run_conf={"period": period, **(conf or {})})
+
+
+def run_ingest():
+    """Run ingest_landing once through Airflow (what the hourly schedule does); returns the DagRun."""
+    settings.apply_runtime_env()
+    ensure_manifest()
+    ensure_airflow_db()
+    return load_dag("ingest_landing").test()

@@ -75,6 +75,18 @@ def _cmd_summary(args) -> int:
     return 0
 
 
+def _cmd_template(args) -> int:
+    """Write a blank county form (the layout ingestion expects) for a unit to fill in."""
+    from ecowarehouse.forms import FormSheet, build_workbook, template_columns
+
+    templates = ["enterprise_ledger", "task_progress", "indicator_form"] if args.template == "all" else [args.template]
+    sheets = [FormSheet(t, [], columns=template_columns(t, args.programme)) for t in templates]
+    out = Path(args.out)
+    out.write_bytes(build_workbook(args.unit, args.period, sheets))
+    print(out)
+    return 0
+
+
 def _cmd_demo(args) -> int:
     """Generate the demo landing folder (if needed) and run the latest demo month."""
     from ecowarehouse import demo
@@ -86,6 +98,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="ecowarehouse", description="衢州市生态环境数据仓库")
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("db-url", help="print a psql-ready connection string").set_defaults(func=_cmd_db_url)
+    p = sub.add_parser("template", help="write a blank county form (.xlsx)")
+    p.add_argument("template", choices=["all", "enterprise_ledger", "task_progress", "indicator_form"])
+    p.add_argument("--unit", default="XX县（市、区）", help="填报单位, e.g. 柯城区")
+    p.add_argument("--period", default="", help="报告期, e.g. 2026年10月 or 2023年第3季度")
+    p.add_argument("--programme", default=None, help="DZ2021 for the 达州 ledger layout")
+    p.add_argument("--out", required=True, help="output .xlsx path")
+    p.set_defaults(func=_cmd_template)
     p = sub.add_parser("db", help="embedded PostgreSQL: start | stop | status")
     p.add_argument("action", choices=["start", "stop", "status"])
     p.set_defaults(func=_cmd_db)

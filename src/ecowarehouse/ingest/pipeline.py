@@ -75,7 +75,7 @@ def ingest_file(path: Path, conn) -> FileResult:
         parsed = air_stations.parse(data)
     except FileRejected as rej:
         return _record_rejection(name, sha, len(data), archived, kind, delivered, rej, conn)
-    return _load_air(name, sha, len(data), archived, kind, parsed, conn)
+    return _load_air(name, sha, len(data), archived, kind, parsed, conn, delivered)
 
 
 def _record_rejection(name, sha, size, archived, kind, delivered, rej: FileRejected, conn) -> FileResult:
@@ -152,13 +152,13 @@ def _load_county_reports(name, sha, size, archived, delivered, subs, conn) -> Fi
     return FileResult(name, sha, kind, "loaded", received, loaded, quarantined)
 
 
-def _load_air(name, sha, size, archived, kind, parsed: air_stations.ParsedAirFile, conn) -> FileResult:
+def _load_air(name, sha, size, archived, kind, parsed: air_stations.ParsedAirFile, conn, delivered=None) -> FileResult:
     station_county = registry.station_county()
     with conn.transaction():
         inserted = conn.execute(
-            """insert into ops.files (file_sha256, original_name, file_kind, size_bytes, archive_path, status)
-               values (%s, %s, %s, %s, %s, 'loaded') on conflict (file_sha256) do nothing returning 1""",
-            (sha, name, kind, size, str(archived)),
+            """insert into ops.files (file_sha256, original_name, file_kind, size_bytes, archive_path, status, delivered_at)
+               values (%s, %s, %s, %s, %s, 'loaded', %s) on conflict (file_sha256) do nothing returning 1""",
+            (sha, name, kind, size, str(archived), delivered),
         ).fetchone()
         if not inserted:  # a concurrent ingestion of the same bytes won
             return FileResult(name, sha, kind, "already_ingested")

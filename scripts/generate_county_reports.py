@@ -165,6 +165,33 @@ def _indicator_rows(rng: random.Random, unit_code: str) -> list[dict]:
     return rows
 
 
+WATER_COLUMNS = ["section_name", "sampled_on", "water_temp", "ph", "do", "codmn", "cod", "bod5", "nh3_n", "tp", "tn",
+                 "cu", "zn", "fluoride", "se", "as", "hg", "cd", "cr6", "pb", "cyanide", "volatile_phenol",
+                 "petroleum", "las", "sulfide", "fecal_coliform"]
+
+
+def _water_rows(rng: random.Random, y: int, m: int) -> list[dict]:
+    """One sample per registered section, values typical of class II–III water, 双港口 and 铜山源 (the 达标方案 sections
+    of 002) somewhat worse; trace metals mostly below their detection limits."""
+    rows = []
+    for r in registry.rows("ref_water_sections"):
+        worse = r["plan_kind"] == "水质达标"
+        rows.append({
+            "section_name": r["section_name"], "sampled_on": date(y, m, 5 + rng.randint(0, 10)),
+            "water_temp": round(rng.uniform(12, 27), 1), "ph": round(rng.uniform(6.8, 7.9), 2),
+            "do": round(rng.uniform(5.2, 8.8), 1), "codmn": round(rng.uniform(1.5, 4.8 if worse else 3.6), 1),
+            "cod": round(rng.uniform(6, 18), 0), "bod5": round(rng.uniform(0.8, 3.4), 1),
+            "nh3_n": round(rng.uniform(0.05, 0.9 if worse else 0.45), 3),
+            "tp": round(rng.uniform(0.02, 0.16 if worse else 0.09), 3) if r["waterbody_type"] == "river"
+            else round(rng.uniform(0.01, 0.06), 3),
+            "tn": round(rng.uniform(0.8, 2.2), 2), "cu": "0.001L", "zn": "0.05L", "fluoride": round(rng.uniform(0.1, 0.4), 2),
+            "se": "0.0004L", "as": round(rng.uniform(0.0005, 0.002), 4), "hg": "0.04L", "cd": "0.0001L", "cr6": "0.004L",
+            "pb": "0.001L", "cyanide": "0.004L", "volatile_phenol": "0.0003L", "petroleum": "ND", "las": "0.05L",
+            "sulfide": "0.005L", "fecal_coliform": rng.choice([230, 490, 1100, 2400, 3300]),
+        })
+    return rows
+
+
 def _ledger_csv_gbk(unit_name: str, period_label: str, rows: list[dict]) -> bytes:
     labels = {r["column_code"]: r["label_zh"] for r in registry.rows("ref_report_template_columns")
               if r["template_code"] == "enterprise_ledger"}
@@ -273,6 +300,17 @@ def generate(out_dir: Path, latest_month: str = "2026-10", seed: int = 20261101)
             _write(out_dir / f"龙游县_{y}{m:02d}_旧模板.xlsx", data, _delivered(due - timedelta(days=3), 8))
             summary["files"] += 1
             summary["faults"]["wrong_template"] = "龙游县 旧模板台账（缺“整治分类”列）整份退回"
+    # surface water: the monitoring centre's monthly manual results for the registered sections
+    for y, m in months:
+        due = date(y + (m == 12), m % 12 + 1, 10)
+        rows = _water_rows(random.Random(f"{seed}-water-{y}{m}"), y, m)
+        if (y, m) == months[-1]:
+            rows.append(dict(rows[0], section_name="衢江大桥"))  # not a registered section: quarantined
+            summary["faults"]["water_unknown_section"] = f"{y}-{m:02d} 断面“衢江大桥”未登记"
+        data = build_workbook("衢州市生态环境监测中心", f"{y}年{m}月",
+                              [FormSheet("water_monthly", rows, columns=WATER_COLUMNS, labels={"hg": "汞(μg/L)"})])
+        _write(out_dir / f"地表水手工监测_{y}{m:02d}.xlsx", data, _delivered(due - timedelta(days=2), 14))
+        summary["files"] += 1
     # 达州: quarterly 2021-Q4 … 2023-Q4, one ledger per unit
     for code, name in DZ_UNITS:
         dz_ents = _enterprises(random.Random(f"{seed}-{code}"), code, "DZ2021", 9)

@@ -188,8 +188,10 @@ def _match_header(labels: list[str]) -> tuple[str | None, dict[int, Column]]:
         taken: set[str] = set()
         for i, label in enumerate(labels):
             key = squash(label)
+            unit = UNIT_IN_LABEL.match(cells.clean_text(label, nfkc=True) or "")
+            base = squash(unit.group(1)) if unit else None
             for col in cols:
-                if col.code not in taken and key in col.labels:
+                if col.code not in taken and (key in col.labels or base in col.labels):
                     mapping[i] = col
                     taken.add(col.code)
                     break
@@ -329,9 +331,9 @@ def _is_skippable(values: list, header: list[str]) -> bool:
 
 def _parse_rows(sheet: Sheet, header_row: int, mapping: dict[int, Column], sub: ParsedSubmission) -> None:
     header = _labels(sheet, header_row)
-    validate = {"enterprise_ledger": _ledger_row, "task_progress": _task_row, "indicator_form": _indicator_row}[
-        sub.template_code]
-    context: dict = {"seen": {}}
+    validate = {"enterprise_ledger": _ledger_row, "task_progress": _task_row, "indicator_form": _indicator_row,
+                "water_monthly": _water_row}[sub.template_code]
+    context: dict = {"seen": {}, "units": _header_units(header, mapping)}
     if sub.template_code == "task_progress":
         pct_col = next((i for i, c in mapping.items() if c.code == "percent_complete"), None)
         numeric = [v for row in sheet.rows[header_row + 1:] if pct_col is not None and pct_col < len(row)
@@ -354,6 +356,29 @@ def _parse_rows(sheet: Sheet, header_row: int, mapping: dict[int, Column], sub: 
         else:
             out.update(source_row=r + 1, warnings=problems.warnings, source_record=record)
             sub.rows.append(out)
+
+
+UNIT_IN_LABEL = re.compile(r"^(.*?)[(（]([^()（）]+)[)）]$")
+# conversion to the unit of GB 3838 Table 1 (mg/L; 个/L for fecal coliform); labs often report metals in µg/L
+UNIT_FACTORS = {
+    "mg/l": ("mg/L", 1.0), "毫克/升": ("mg/L", 1.0), "μg/l": ("mg/L", 0.001), "µg/l": ("mg/L", 0.001),
+    "ug/l": ("mg/L", 0.001), "微克/升": ("mg/L", 0.001), "ng/l": ("mg/L", 1e-6),
+    "个/l": ("count/L", 1.0), "mpn/l": ("count/L", 1.0), "无量纲": ("dimensionless", 1.0), "℃": ("degC", 1.0),
+    "°c": ("degC", 1.0),
+}
+
+
+def _header_units(header: list[str], mapping: dict[int, Column]) -> dict[str, str]:
+    """Units written in a header cell, e.g. 汞(μg/L), for the columns matched without them."""
+    units = {}
+    for i, col in mapping.items():
+        label = header[i] if i < len(header) else ""
+        if squash(label) in col.labels:
+            continue
+        m = UNIT_IN_LABEL.match(cells.clean_text(label, nfkc=True) or "")
+        if m:
+            units[col.code] = m.group(2).strip()
+    return units
 
 
 # ---------------------------------------------------------------- typed readers with the column's rules
@@ -612,4 +637,78 @@ def _indicator_row(raw: dict, p: RowProblems, sub: ParsedSubmission, line: int, 
         "county_code": sub.unit_code, "indicator_code": ind["indicator_code"] if ind else None,
         "indicator_label": name, "value": value, "unit": unit, "data_source": clean_text(raw.get("data_source")),
         "remarks": clean_text(raw.get("remarks")),
+    }
+
+
+@lru_cache(maxsize=None)
+def water_sections() -> tuple[dict, ...]:
+    return registry.rows("ref_water_sections")
+
+
+@lru_cache(maxsize=None)
+def water_item_units() -> dict[str, str]:
+    return {r["item_code"]: r["unit"] for r in registry.rows("std_water_limits")}
+
+
+_BELOW_DL = re.compile(r"^(?:<|＜|小于)\s*(\d+(?:\.\d+)?(?:e-?\d+)?)$|^(\d+(?:\.\d+)?)\s*L$", re.I)
+NOT_DETECTED = {"nd", "未检出", "检出限以下", "<dl", "ld"}
+
+
+def _measurement(value, col: Column, unit: str | None, p: RowProblems) -> dict | None:
+    """A monitored value: a number, or "below the detection limit" written as ND / 未检出 / <0.01 / 0.01L (the lab
+    convention: a trailing L marks the detection limit)."""
+    text = clean_text(value, nfkc=True)
+    if text is None:
+        return None
+    factor = 1.0
+    expected = water_item_units().get(col.code, "mg/L")
+    if unit:
+        target, factor = UNIT_FACTORS.get(squash(unit), (None, None))
+        if target != expected:
+            p.error(f"bad_unit:{col.code}", f"{col.label}的单位“{unit}”无法换算为 {expected}")
+            return None
+    if squash(text) in NOT_DETECTED:
+        return {"nd": True, "text": text}
+    m = _BELOW_DL.match(text)
+    if m:
+        return {"nd": True, "dl": round(float(m.group(1) or m.group(2)) * factor, 12), "text": text}
+    number = _read(cells.read_number, value, col.label, p, col.code)
+    if number is None:
+        return None
+    number = round(number * factor, 12)
+    if col.min_value is not None and number < col.min_value or col.max_value is not None and number > col.max_value:
+        p.error(f"out_of_range:{col.code}", f"{col.label}“{text}”超出合理范围（{shown(col.min_value)}—{shown(col.max_value)} {expected}）")
+        return None
+    return {"value": number, "text": text}
+
+
+def _water_row(raw: dict, p: RowProblems, sub: ParsedSubmission, line: int, ctx: dict) -> dict:
+    T = "water_monthly"
+    _required(raw, T, p)
+    name = clean_text(raw.get("section_name"))
+    section = None
+    if name:
+        key = squash(name)
+        section = next((r for r in water_sections() if key == squash(r["section_name"])
+                        or key in {squash(a) for a in r["aliases"].split("|") if a}), None)
+        if section is None:
+            p.error("unknown_section", f"断面“{name}”不在断面登记表中（如 东迹渡、浮石渡、铜山源）")
+    sampled = _read(cells.read_date, raw.get("sampled_on"), "采样日期", p, "sampled_on")
+    if sampled and not sub.period.start <= sampled <= sub.period.end:
+        p.warn("sample_outside_period", f"采样日期 {sampled} 不在报告期 {sub.period.code} 内，请核对")
+    measurements = {}
+    for col in templates()[T]:
+        if col.value_type == "measurement" and col.code in raw:
+            m = _measurement(raw[col.code], col, ctx["units"].get(col.code), p)
+            if m is not None:
+                measurements[col.code] = m
+    if not measurements and not p.errors:
+        p.error("no_measurements", "该行没有任何监测项目的数值")
+    if section and sampled and not p.errors:
+        first = ctx["seen"].setdefault((section["section_code"], sampled), line)
+        if first != line:
+            p.error("duplicate_sample", f"与第 {first} 行重复：{name} {sampled} 只填报一行")
+    return {
+        "reporting_unit_code": sub.unit_code, "section_code": section["section_code"] if section else None,
+        "section_name": name, "sampled_on": sampled, "measurements": measurements,
     }

@@ -94,6 +94,7 @@ RAW_COUNTY_TABLES = {
     "enterprise_ledger": ("raw", "enterprise_ledger"),
     "task_progress": ("raw", "task_progress"),
     "indicator_form": ("raw", "county_indicator_values"),
+    "water_monthly": ("raw", "water_section_samples"),
 }
 
 
@@ -134,7 +135,8 @@ def _load_county_reports(name, sha, size, archived, delivered, subs, conn) -> Fi
                     sql.Identifier(schema), sql.Identifier(table), sql.SQL(", ").join(map(sql.Identifier, cols)))
                 with conn.cursor().copy(copy_sql) as copy:
                     for row in sub.rows:
-                        copy.write_row([submission_id, *[row[c] for c in cols[1:-2]],
+                        copy.write_row([submission_id, *[Jsonb(row[c]) if isinstance(row[c], dict) else row[c]
+                                                         for c in cols[1:-2]],
                                         Jsonb(row["warnings"]), Jsonb(row["source_record"])])
             if sub.rejects:
                 source = f"county_report:{sub.template_code}"

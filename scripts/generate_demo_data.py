@@ -185,6 +185,13 @@ BP_24H = {
     "pm2_5": [0, 35, 75, 115, 150, 250, 350, 500],
     "pm10": [0, 50, 150, 250, 350, 420, 500, 600],
 }
+# HJ 633-2026 (in force from 2026-03-01) moves the IAQI-100 breakpoints of PM2.5 to 60 and of PM10 to 120; the
+# platform's published `aqi` follows the version in force.
+BP_24H_2026 = {
+    "pm2_5": [0, 35, 60, 115, 150, 250, 350, 500],
+    "pm10": [0, 50, 120, 250, 350, 420, 500, 600],
+}
+HJ633_2026_FROM = (2026, 3)
 BP_1H = {
     "o3": [0, 160, 200, 300, 400, 800, 1000, 1200],
     "no2": [0, 100, 200, 700, 1200, 2340, 3090, 3840],
@@ -442,9 +449,10 @@ def _month_table(seed: int, year: int, month: int, latest: tuple | None) -> dict
     out["o3_8h_24h"] = _trailing(out["o3_8h"], 24, 1, "max")
     out = {k: v[lead:] for k, v in out.items()}
 
+    bp_24h = BP_24H_2026 if (year, month) >= HJ633_2026_FROM else BP_24H  # every hour of a month is in that month
     iaqis = np.stack([
-        _iaqi(out["pm2_5_24h"], BP_24H["pm2_5"]),
-        _iaqi(out["pm10_24h"], BP_24H["pm10"]),
+        _iaqi(out["pm2_5_24h"], bp_24h["pm2_5"]),
+        _iaqi(out["pm10_24h"], bp_24h["pm10"]),
         _iaqi(out["o3"], BP_1H["o3"]),
         _iaqi(out["no2"], BP_1H["no2"]),
         _iaqi(out["so2"], BP_1H["so2"]),

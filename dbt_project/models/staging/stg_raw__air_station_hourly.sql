@@ -30,7 +30,8 @@ renamed as (
         pm2_5                               as pm2_5_1h,
         o3_8h                               as reported_o3_8h,
         pm10_24h                            as reported_pm10_24h,
-        pm2_5_24h                           as reported_pm2_5_24h
+        pm2_5_24h                           as reported_pm2_5_24h,
+        so2_24h                             as reported_so2_24h
     from source
 
 )

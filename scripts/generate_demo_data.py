@@ -611,18 +611,23 @@ def _write_bad_files(out_dir: Path, latest: tuple[int, int], rows: list) -> dict
     return written
 
 
-def _county_reports_generator():
+def _sibling(name: str):
     import importlib.util
 
-    path = Path(__file__).resolve().with_name("generate_county_reports.py")
-    spec = importlib.util.spec_from_file_location("generate_county_reports", path)
+    path = Path(__file__).resolve().with_name(f"{name}.py")
+    spec = importlib.util.spec_from_file_location(name, path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
 
 
+def _county_reports_generator():
+    return _sibling("generate_county_reports")
+
+
 def generate(out_dir: Path, *, seed: int = DEFAULT_SEED, latest_month: str = DEFAULT_LATEST_MONTH,
-             years=None, months=None, bad_files: bool | None = None, county_reports: bool = False) -> dict:
+             years=None, months=None, bad_files: bool | None = None, county_reports: bool = False,
+             source_packets: bool = False) -> dict:
     """Write the demo files into ``out_dir`` and return a summary.
 
     ``years``: years to generate (default 2015, 2020 and the latest month's year; the latest year only up to the
@@ -672,6 +677,8 @@ def generate(out_dir: Path, *, seed: int = DEFAULT_SEED, latest_month: str = DEF
         summary["rows"]["bad"] = sum(v for k, v in written.items() if k.endswith(".csv"))
     if county_reports:
         summary["county_reports"] = _county_reports_generator().generate(out_dir, latest_month=latest_month)
+    if source_packets:
+        summary["source_packets"] = _sibling("generate_source_packets").generate(out_dir, latest_month=latest_month)
     return summary
 
 
@@ -684,13 +691,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=DEFAULT_SEED)
     ap.add_argument("--no-bad-files", action="store_true", help="do not write the bad files")
     ap.add_argument("--county-reports", action="store_true", help="also write the county workbooks")
+    ap.add_argument("--source-packets", action="store_true", help="also write HJ 212 packets of the demo outlets")
     args = ap.parse_args(argv)
     years = [int(y) for y in args.years.split(",") if y.strip()] if args.years else None
     months = [m for m in args.months.split(",") if m.strip()] if args.months else None
     t0 = time.perf_counter()
     try:
         summary = generate(args.out, seed=args.seed, latest_month=args.latest_month, years=years, months=months,
-                           bad_files=False if args.no_bad_files else None, county_reports=args.county_reports)
+                           bad_files=False if args.no_bad_files else None, county_reports=args.county_reports,
+                           source_packets=args.source_packets)
     except ValueError as exc:
         ap.error(str(exc))
     summary["seconds"] = round(time.perf_counter() - t0, 2)

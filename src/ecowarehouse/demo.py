@@ -20,10 +20,10 @@ def _generator():
 def ensure_landing(latest_month: str) -> dict:
     """Generate once: the generator is deterministic, and a marker records what was generated."""
     landing = settings.landing_dir()
-    marker = landing.parent / f".demo-generated-{latest_month}-v3.json"
+    marker = landing.parent / f".demo-generated-{latest_month}-v4.json"
     if marker.exists():
         return json.loads(marker.read_text())
-    summary = _generator().generate(landing, latest_month=latest_month, county_reports=True)
+    summary = _generator().generate(landing, latest_month=latest_month, county_reports=True, source_packets=True)
     marker.write_text(json.dumps(summary, ensure_ascii=False, default=str))
     return summary
 

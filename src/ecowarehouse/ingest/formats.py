@@ -49,6 +49,10 @@ def detect_kind(data: bytes) -> str:
     except FileRejected:
         # a cut in the middle of a multi-byte character is not an encoding error
         text = decode_text(data).text
+    from ecowarehouse.ingest.hj212_packets import looks_like_packets
+
+    if looks_like_packets(text):
+        return "hj212_packets"
     fields = _header_fields(text)
     if "timepoint" in fields and "stationcode" in fields:
         return "air_station_hourly"

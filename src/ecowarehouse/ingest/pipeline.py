@@ -14,7 +14,7 @@ from psycopg import sql
 from psycopg.types.json import Jsonb
 
 from ecowarehouse import db, registry, settings
-from ecowarehouse.ingest import air_stations, county_reports, workbook
+from ecowarehouse.ingest import air_stations, county_reports, hj212_packets, workbook
 from ecowarehouse.ingest.formats import AIR_STATION_COLUMNS, FileRejected, detect_kind
 
 log = logging.getLogger(__name__)
@@ -72,6 +72,9 @@ def ingest_file(path: Path, conn) -> FileResult:
             sheets, container = workbook.read_sheets(data)
             subs = county_reports.parse_workbook(sheets, delivered.astimezone(settings.LOCAL_TZ).date())
             return _load_county_reports(name, sha, len(data), archived, delivered, subs, conn)
+        if kind == "hj212_packets":
+            packets = hj212_packets.parse(data)
+            return _load_hj212(name, sha, len(data), archived, delivered, packets, conn)
         parsed = air_stations.parse(data)
     except FileRejected as rej:
         return _record_rejection(name, sha, len(data), archived, kind, delivered, rej, conn)
@@ -201,6 +204,51 @@ def _load_air(name, sha, size, archived, kind, parsed: air_stations.ParsedAirFil
         )
         conn.execute("update ops.batches set finished_at = now() where batch_id = %s", (batch_id,))
     return FileResult(name, sha, kind, "loaded", parsed.received, len(rows), len(parsed.rejects))
+
+
+def _copy_rows(conn, table: str, cols: list[str], rows) -> None:
+    schema, name = table.split(".")
+    copy_sql = sql.SQL("copy {}.{} ({}) from stdin").format(
+        sql.Identifier(schema), sql.Identifier(name), sql.SQL(", ").join(map(sql.Identifier, cols)))
+    with conn.cursor().copy(copy_sql) as copy:
+        for row in rows:
+            copy.write_row(row)
+
+
+def _load_hj212(name, sha, size, archived, delivered, parsed: hj212_packets.ParsedPackets, conn) -> FileResult:
+    kind = "hj212_packets"
+    outlet_county = {r["mn"]: r["county_code"] for r in registry.rows("ref_pollution_outlets")}
+    with conn.transaction():
+        inserted = conn.execute(
+            """insert into ops.files (file_sha256, original_name, file_kind, size_bytes, archive_path, status,
+                                      delivered_at, rows_received, rows_loaded, rows_quarantined)
+               values (%s, %s, %s, %s, %s, 'loaded', %s, %s, %s, %s) on conflict (file_sha256) do nothing returning 1""",
+            (sha, name, kind, size, str(archived), delivered, parsed.received, len(parsed.packets),
+             len(parsed.rejects)),
+        ).fetchone()
+        if not inserted:
+            return FileResult(name, sha, kind, "already_ingested")
+        batch_id = conn.execute(
+            "insert into ops.batches (source, file_sha256) values (%s, %s) returning batch_id", (kind, sha)
+        ).fetchone()[0]
+        _copy_rows(conn, "raw.hj212_packets", ["batch_id", "file_sha256", *hj212_packets.PACKET_COLUMNS],
+                   ([batch_id, sha, *p] for p in parsed.packets))
+        for month in sorted({v[4].replace(day=1, hour=0, minute=0, second=0) for v in parsed.values}):
+            db.ensure_month_partition(conn, "raw.hj212_values", month.date())
+        _copy_rows(conn, "raw.hj212_values", ["batch_id", "file_sha256", *hj212_packets.VALUE_COLUMNS],
+                   ([batch_id, sha, *v] for v in parsed.values))
+        if parsed.rejects:
+            with conn.cursor() as cur:
+                cur.executemany(
+                    """insert into quarantine.rows (file_sha256, batch_id, source, source_row, reason_code, reason_zh,
+                                                    county_code, record)
+                       values (%s, %s, %s, %s, %s, %s, %s, %s)""",
+                    [(sha, batch_id, kind, r["source_row"], r["reason_code"], r["reason_zh"],
+                      outlet_county.get(r["mn"] or ""), Jsonb(r["record"])) for r in parsed.rejects],
+                )
+        conn.execute("update ops.files set batch_id = %s where file_sha256 = %s", (batch_id, sha))
+        conn.execute("update ops.batches set finished_at = now() where batch_id = %s", (batch_id,))
+    return FileResult(name, sha, kind, "loaded", parsed.received, len(parsed.packets), len(parsed.rejects))
 
 
 def _candidate_files(paths: list[Path]) -> list[Path]:

@@ -99,3 +99,27 @@ def test_symlinks_are_not_followed(clean_warehouse, tmp_path):
     landing.mkdir()
     (landing / "link.csv").symlink_to(outside)
     assert ingest_paths([landing]) == []
+
+
+def test_plain_lines_load_exactly_what_the_typed_path_loads(clean_warehouse, tmp_path):
+    """A plain file's own lines go to COPY (fast path); the same rows with a missing marker elsewhere take the
+    typed re-write. Both must store the same values: 2 good rows each, the bad one quarantined in both."""
+    import psycopg
+
+    rows = [row(), row(tp="2026-10-01 02:00:00", pm25="", co="0.7"), row(tp="2026-10-01 03:00:00", pm10="-5")]
+    plain = csv_bytes(*rows)
+    marked = csv_bytes(*rows, row(tp="2026-10-01 04:00:00", code="1265A", pm25="NA"))
+    assert air_stations.parse(plain).plain_lines is not None
+    assert air_stations.parse(marked).plain_lines is None
+    (tmp_path / "plain.csv").write_bytes(plain)
+    (tmp_path / "marked.csv").write_bytes(marked)
+    results = {r.name: (r.rows_loaded, r.rows_quarantined) for r in ingest_paths([tmp_path])}
+    assert results == {"plain.csv": (2, 1), "marked.csv": (3, 1)}
+    cols = ", ".join(["source_row", *air_stations.AIR_STATION_COLUMNS])
+    with psycopg.connect(clean_warehouse.url()) as conn:
+        def stored(name):
+            return conn.execute(f"""select {cols} from raw.air_station_hourly h join ops.files f using (file_sha256)
+                                    where f.original_name = %s and h.stationcode = '1264A' order by 1""",
+                                (name,)).fetchall()
+        assert stored("plain.csv") == stored("marked.csv")
+        assert [r[11] for r in stored("plain.csv")] == [30.0, None]  # pm2_5: the empty field is missing

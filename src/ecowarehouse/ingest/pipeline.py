@@ -175,10 +175,16 @@ def _load_air(name, sha, size, archived, kind, parsed: air_stations.ParsedAirFil
             months = rows["timepoint"].dt.to_period("M").unique()
             for m in months:
                 db.ensure_month_partition(conn, RAW_TABLES[kind], m.start_time.date())
-            out = rows.assign(batch_id=batch_id, file_sha256=sha, timepoint=rows["timepoint_text"])
             cols = ["batch_id", "file_sha256", "source_row", *AIR_STATION_COLUMNS]
             buf = io.StringIO()
-            out[cols].to_csv(buf, index=False, header=False)
+            if parsed.plain_lines is not None:
+                prefix = f"{batch_id},{sha},"
+                buf.write("\n".join(f"{prefix}{n},{line}" for n, line in zip(rows["source_row"].tolist(),
+                                                                            parsed.plain_lines)))
+                buf.write("\n")
+            else:
+                out = rows.assign(batch_id=batch_id, file_sha256=sha, timepoint=rows["timepoint_text"])
+                out[cols].to_csv(buf, index=False, header=False)
             schema, table = RAW_TABLES[kind].split(".")
             copy_sql = sql.SQL("copy {}.{} ({}) from stdin with (format csv)").format(
                 sql.Identifier(schema), sql.Identifier(table), sql.SQL(", ").join(map(sql.Identifier, cols))

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import json
 import logging
 import os
 from dataclasses import dataclass
@@ -93,32 +92,70 @@ def _record_rejection(name, sha, size, archived, kind, delivered, rej: FileRejec
     return FileResult(name, sha, kind, status, reason=rej.reason_zh)
 
 
+JSON_COLUMNS = {"warnings", "source_record", "measurements"}  # jsonb columns of the raw form tables
 RAW_COUNTY_TABLES = {
-    "enterprise_ledger": ("raw", "enterprise_ledger"),
-    "task_progress": ("raw", "task_progress"),
-    "indicator_form": ("raw", "county_indicator_values"),
-    "water_monthly": ("raw", "water_section_samples"),
+    "enterprise_ledger": "raw.enterprise_ledger",
+    "task_progress": "raw.task_progress",
+    "indicator_form": "raw.county_indicator_values",
+    "water_monthly": "raw.water_section_samples",
 }
 
 
+# ---------------------------------------------------------------- the bookkeeping every loaded file shares
+def _open_batch(conn, name, sha, size, archived, kind, delivered, submitter=None) -> int | None:
+    """Register the file as loaded and open its batch; None when a concurrent ingestion of the same bytes won."""
+    inserted = conn.execute(
+        """insert into ops.files (file_sha256, original_name, file_kind, size_bytes, archive_path, status, delivered_at,
+                                  submitter_code)
+           values (%s, %s, %s, %s, %s, 'loaded', %s, %s) on conflict (file_sha256) do nothing returning 1""",
+        (sha, name, kind, size, str(archived), delivered, submitter),
+    ).fetchone()
+    if not inserted:
+        return None
+    return conn.execute(
+        "insert into ops.batches (source, file_sha256) values (%s, %s) returning batch_id", (kind, sha)
+    ).fetchone()[0]
+
+
+def _quarantine(conn, sha, batch_id, source, rows) -> None:
+    """Rows as (source_row, reason_code, reason_zh, county_code, record dict)."""
+    with conn.cursor() as cur:
+        cur.executemany(
+            """insert into quarantine.rows (file_sha256, batch_id, source, source_row, reason_code, reason_zh,
+                                            county_code, record)
+               values (%s, %s, %s, %s, %s, %s, %s, %s)""",
+            [(sha, batch_id, source, row, code, zh, county, Jsonb(record)) for row, code, zh, county, record in rows],
+        )
+
+
+def _close_batch(conn, sha, batch_id, received, loaded, quarantined) -> None:
+    conn.execute(
+        """update ops.files set rows_received = %s, rows_loaded = %s, rows_quarantined = %s, batch_id = %s
+           where file_sha256 = %s""",
+        (received, loaded, quarantined, batch_id, sha),
+    )
+    conn.execute("update ops.batches set finished_at = now() where batch_id = %s", (batch_id,))
+
+
+def _copy_rows(conn, table: str, cols: list[str], rows) -> None:
+    schema, name = table.split(".")
+    copy_sql = sql.SQL("copy {}.{} ({}) from stdin").format(
+        sql.Identifier(schema), sql.Identifier(name), sql.SQL(", ").join(map(sql.Identifier, cols)))
+    with conn.cursor().copy(copy_sql) as copy:
+        for row in rows:
+            copy.write_row(row)
+
+
+# ---------------------------------------------------------------- one loader per kind of file
 def _load_county_reports(name, sha, size, archived, delivered, subs, conn) -> FileResult:
     kind = "county_report"
     received = sum(s.received for s in subs)
     loaded = sum(len(s.rows) for s in subs)
     quarantined = sum(len(s.rejects) for s in subs)
     with conn.transaction():
-        inserted = conn.execute(
-            """insert into ops.files (file_sha256, original_name, file_kind, size_bytes, archive_path, status,
-                                      delivered_at, submitter_code, rows_received, rows_loaded, rows_quarantined)
-               values (%s, %s, %s, %s, %s, 'loaded', %s, %s, %s, %s, %s)
-               on conflict (file_sha256) do nothing returning 1""",
-            (sha, name, kind, size, str(archived), delivered, subs[0].unit_code, received, loaded, quarantined),
-        ).fetchone()
-        if not inserted:
+        batch_id = _open_batch(conn, name, sha, size, archived, kind, delivered, subs[0].unit_code)
+        if batch_id is None:
             return FileResult(name, sha, kind, "already_ingested")
-        batch_id = conn.execute(
-            "insert into ops.batches (source, file_sha256) values (%s, %s) returning batch_id", (kind, sha)
-        ).fetchone()[0]
         for sub in subs:
             submission_id = conn.execute(
                 """insert into raw.county_submissions
@@ -131,45 +168,23 @@ def _load_county_reports(name, sha, size, archived, delivered, subs, conn) -> Fi
                  len(sub.rejects), sub.rows_with_warnings),
             ).fetchone()[0]
             if sub.rows:
-                cols = ["submission_id", *[c for c in sub.rows[0] if c not in ("warnings", "source_record")],
-                        "warnings", "source_record"]
-                schema, table = RAW_COUNTY_TABLES[sub.template_code]
-                copy_sql = sql.SQL("copy {}.{} ({}) from stdin").format(
-                    sql.Identifier(schema), sql.Identifier(table), sql.SQL(", ").join(map(sql.Identifier, cols)))
-                with conn.cursor().copy(copy_sql) as copy:
-                    for row in sub.rows:
-                        copy.write_row([submission_id, *[Jsonb(row[c]) if isinstance(row[c], dict) else row[c]
-                                                         for c in cols[1:-2]],
-                                        Jsonb(row["warnings"]), Jsonb(row["source_record"])])
-            if sub.rejects:
-                source = f"county_report:{sub.template_code}"
-                with conn.cursor() as cur:
-                    cur.executemany(
-                        """insert into quarantine.rows (file_sha256, batch_id, source, source_row, reason_code,
-                                                        reason_zh, county_code, record)
-                           values (%s, %s, %s, %s, %s, %s, %s, %s)""",
-                        [(sha, batch_id, source, r["source_row"], r["reason_code"], r["reason_zh"], sub.unit_code,
-                          Jsonb({"工作表": sub.sheet_name, "报告期": sub.period.code, **r["record"]}))
-                         for r in sub.rejects],
-                    )
-        conn.execute("update ops.files set batch_id = %s where file_sha256 = %s", (batch_id, sha))
-        conn.execute("update ops.batches set finished_at = now() where batch_id = %s", (batch_id,))
+                cols = list(sub.rows[0])
+                _copy_rows(conn, RAW_COUNTY_TABLES[sub.template_code], ["submission_id", *cols],
+                           ([submission_id, *[Jsonb(row[c]) if c in JSON_COLUMNS else row[c] for c in cols]]
+                            for row in sub.rows))
+            _quarantine(conn, sha, batch_id, f"county_report:{sub.template_code}",
+                        [(r["source_row"], r["reason_code"], r["reason_zh"], sub.unit_code,
+                          {"工作表": sub.sheet_name, "报告期": sub.period.code, **r["record"]}) for r in sub.rejects])
+        _close_batch(conn, sha, batch_id, received, loaded, quarantined)
     return FileResult(name, sha, kind, "loaded", received, loaded, quarantined)
 
 
 def _load_air(name, sha, size, archived, kind, parsed: air_stations.ParsedAirFile, conn, delivered=None) -> FileResult:
     station_county = registry.station_county()
     with conn.transaction():
-        inserted = conn.execute(
-            """insert into ops.files (file_sha256, original_name, file_kind, size_bytes, archive_path, status, delivered_at)
-               values (%s, %s, %s, %s, %s, 'loaded', %s) on conflict (file_sha256) do nothing returning 1""",
-            (sha, name, kind, size, str(archived), delivered),
-        ).fetchone()
-        if not inserted:  # a concurrent ingestion of the same bytes won
+        batch_id = _open_batch(conn, name, sha, size, archived, kind, delivered)
+        if batch_id is None:
             return FileResult(name, sha, kind, "already_ingested")
-        batch_id = conn.execute(
-            "insert into ops.batches (source, file_sha256) values (%s, %s) returning batch_id", (kind, sha)
-        ).fetchone()[0]
         rows = parsed.rows
         if len(rows):
             months = rows["timepoint"].dt.to_period("M").unique()
@@ -191,69 +206,30 @@ def _load_air(name, sha, size, archived, kind, parsed: air_stations.ParsedAirFil
             )
             with conn.cursor().copy(copy_sql) as copy:
                 copy.write(buf.getvalue())
-        if parsed.rejects:
-            with conn.cursor() as cur:
-                cur.executemany(
-                    """insert into quarantine.rows (file_sha256, batch_id, source, source_row, reason_code, reason_zh,
-                                                    county_code, record)
-                       values (%s, %s, %s, %s, %s, %s, %s, %s)""",
-                    [
-                        (sha, batch_id, kind, r["source_row"], r["reason_code"], r["reason_zh"],
-                         station_county.get(r["stationcode"] or ""), json.dumps(r["record"], ensure_ascii=False))
-                        for r in parsed.rejects
-                    ],
-                )
-        conn.execute(
-            """update ops.files set rows_received = %s, rows_loaded = %s, rows_quarantined = %s, batch_id = %s
-               where file_sha256 = %s""",
-            (parsed.received, len(rows), len(parsed.rejects), batch_id, sha),
-        )
-        conn.execute("update ops.batches set finished_at = now() where batch_id = %s", (batch_id,))
+        _quarantine(conn, sha, batch_id, kind,
+                    [(r["source_row"], r["reason_code"], r["reason_zh"], station_county.get(r["stationcode"] or ""),
+                      r["record"]) for r in parsed.rejects])
+        _close_batch(conn, sha, batch_id, parsed.received, len(rows), len(parsed.rejects))
     return FileResult(name, sha, kind, "loaded", parsed.received, len(rows), len(parsed.rejects))
-
-
-def _copy_rows(conn, table: str, cols: list[str], rows) -> None:
-    schema, name = table.split(".")
-    copy_sql = sql.SQL("copy {}.{} ({}) from stdin").format(
-        sql.Identifier(schema), sql.Identifier(name), sql.SQL(", ").join(map(sql.Identifier, cols)))
-    with conn.cursor().copy(copy_sql) as copy:
-        for row in rows:
-            copy.write_row(row)
 
 
 def _load_hj212(name, sha, size, archived, delivered, parsed: hj212_packets.ParsedPackets, conn) -> FileResult:
     kind = "hj212_packets"
     outlet_county = {r["mn"]: r["county_code"] for r in registry.rows("ref_pollution_outlets")}
     with conn.transaction():
-        inserted = conn.execute(
-            """insert into ops.files (file_sha256, original_name, file_kind, size_bytes, archive_path, status,
-                                      delivered_at, rows_received, rows_loaded, rows_quarantined)
-               values (%s, %s, %s, %s, %s, 'loaded', %s, %s, %s, %s) on conflict (file_sha256) do nothing returning 1""",
-            (sha, name, kind, size, str(archived), delivered, parsed.received, len(parsed.packets),
-             len(parsed.rejects)),
-        ).fetchone()
-        if not inserted:
+        batch_id = _open_batch(conn, name, sha, size, archived, kind, delivered)
+        if batch_id is None:
             return FileResult(name, sha, kind, "already_ingested")
-        batch_id = conn.execute(
-            "insert into ops.batches (source, file_sha256) values (%s, %s) returning batch_id", (kind, sha)
-        ).fetchone()[0]
         _copy_rows(conn, "raw.hj212_packets", ["batch_id", "file_sha256", *hj212_packets.PACKET_COLUMNS],
                    ([batch_id, sha, *p] for p in parsed.packets))
         for month in sorted({v[4].replace(day=1, hour=0, minute=0, second=0) for v in parsed.values}):
             db.ensure_month_partition(conn, "raw.hj212_values", month.date())
         _copy_rows(conn, "raw.hj212_values", ["batch_id", "file_sha256", *hj212_packets.VALUE_COLUMNS],
                    ([batch_id, sha, *v] for v in parsed.values))
-        if parsed.rejects:
-            with conn.cursor() as cur:
-                cur.executemany(
-                    """insert into quarantine.rows (file_sha256, batch_id, source, source_row, reason_code, reason_zh,
-                                                    county_code, record)
-                       values (%s, %s, %s, %s, %s, %s, %s, %s)""",
-                    [(sha, batch_id, kind, r["source_row"], r["reason_code"], r["reason_zh"],
-                      outlet_county.get(r["mn"] or ""), Jsonb(r["record"])) for r in parsed.rejects],
-                )
-        conn.execute("update ops.files set batch_id = %s where file_sha256 = %s", (batch_id, sha))
-        conn.execute("update ops.batches set finished_at = now() where batch_id = %s", (batch_id,))
+        _quarantine(conn, sha, batch_id, kind,
+                    [(r["source_row"], r["reason_code"], r["reason_zh"], outlet_county.get(r["mn"] or ""), r["record"])
+                     for r in parsed.rejects])
+        _close_batch(conn, sha, batch_id, parsed.received, len(parsed.packets), len(parsed.rejects))
     return FileResult(name, sha, kind, "loaded", parsed.received, len(parsed.packets), len(parsed.rejects))
 
 

@@ -18,14 +18,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 from ecowarehouse import registry  # noqa: E402
-from ecowarehouse.hj212.packet import crc_hj212  # noqa: E402
+from ecowarehouse.hj212.packet import build_frame as frame  # noqa: E402
 
 WATER = [("w01018", "011", 30, 60), ("w21003", "060", 1.0, 5.0), ("w21011", "101", 0.2, 0.6), ("w01001", "001", 6.6, 8.2)]
 GAS = [("a21026", 10, 40), ("a21002", 30, 90), ("a34013", 2, 10)]
-
-
-def frame(segment: str) -> str:
-    return f"##{len(segment.encode()):04d}{segment}{crc_hj212(segment.encode()):04X}"
 
 
 def _water_factors(rng: random.Random, legacy: bool, flag: str) -> list[str]:

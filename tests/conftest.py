@@ -56,3 +56,30 @@ def reset_warehouse(warehouse):
 @pytest.fixture
 def clean_warehouse(warehouse):
     return reset_warehouse(warehouse)
+
+
+def query(warehouse, sql, *args):
+    """Rows of one query against the test warehouse."""
+    import psycopg
+
+    with psycopg.connect(warehouse.url()) as conn:
+        return conn.execute(sql, args).fetchall()
+
+
+def dbt_build(target_dir: Path, *select: str, period: str | None = None, command: str = "build",
+              full_refresh: bool = True, exclude: str | None = None) -> None:
+    """The real dbt project on the test warehouse, for the selected nodes (target/ kept out of the repository)."""
+    import subprocess
+
+    from ecowarehouse import settings
+    from ecowarehouse.airflow_dbt import dbt_executable
+
+    args = [dbt_executable(), command, "--profiles-dir", str(settings.DBT_PROJECT_DIR),
+            "--target-path", str(target_dir / "dbt-target"), "--select", *select, "--quiet"]
+    if full_refresh:
+        args.append("--full-refresh")
+    if exclude:
+        args += ["--exclude", exclude]
+    if period:
+        args += ["--vars", f"{{period: '{period}'}}"]
+    subprocess.run(args, cwd=settings.DBT_PROJECT_DIR, check=True, env={**os.environ, **settings.OFFLINE_ENV})

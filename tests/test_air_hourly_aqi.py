@@ -11,12 +11,10 @@ D 2026-02-10 03:00: PM2.5 75 → 100 and PM10 150 → 100 tie: AQI 100, both pri
 """
 from __future__ import annotations
 
-import os
-import subprocess
 
 import pytest
+from conftest import dbt_build, query
 
-from ecowarehouse import settings
 from ecowarehouse.ingest import pipeline
 from ecowarehouse.ingest.formats import AIR_STATION_COLUMNS
 
@@ -41,25 +39,12 @@ def checked(warehouse, tmp_path_factory):
         _row("2026-02-10 03:00:00", 100, 150, 75, 10),
     ]) + "\n", encoding="utf-8")
     assert [r.rows_loaded for r in pipeline.ingest_paths([folder])] == [4]
-    from ecowarehouse.airflow_dbt import dbt_executable
-
-    subprocess.run(
-        [dbt_executable(), "build", "--profiles-dir", str(settings.DBT_PROJECT_DIR), "--full-refresh",
-         "--target-path", str(folder / "dbt-target"), "--select", "resource_type:seed", "+fct_air_hourly_aqi_check",
-         "--vars", "{period: '2026-06'}", "--quiet"],
-        cwd=settings.DBT_PROJECT_DIR, check=True, env={**os.environ, **settings.OFFLINE_ENV})
+    dbt_build(folder, "resource_type:seed", "+fct_air_hourly_aqi_check", period="2026-06")
     return warehouse
 
 
-def _q(warehouse, sql):
-    import psycopg
-
-    with psycopg.connect(warehouse.url()) as conn:
-        return conn.execute(sql).fetchall()
-
-
 def test_hourly_aqi_by_hand(checked):
-    rows = _q(checked, """select observed_at::text, aqi_standard, aqi, primary_pollutants, reported_aqi
+    rows = query(checked, """select observed_at::text, aqi_standard, aqi, primary_pollutants, reported_aqi
                           from intermediate.int_air__station_hourly_aqi order by observed_at""")
     assert rows == [
         ("2026-02-10 01:00:00", "HJ 633-2012", 107, "PM2.5", 107),
@@ -70,7 +55,7 @@ def test_hourly_aqi_by_hand(checked):
 
 
 def test_disagreements_are_counted_per_station_month(checked):
-    assert _q(checked, """select month, aqi_standard, hours, hours_agree, hours_disagree, max_abs_difference
+    assert query(checked, """select month, aqi_standard, hours, hours_agree, hours_disagree, max_abs_difference
                           from marts_audit.fct_air_hourly_aqi_check order by month""") == [
         ("2026-02", "HJ 633-2012", 3, 3, 0, 0), ("2026-06", "HJ 633-2026", 1, 0, 1, 12)]
 
@@ -82,11 +67,6 @@ def test_incremental_run_only_adds_new_batches(checked, tmp_path):
     (folder / "more.csv").write_text(",".join(AIR_STATION_COLUMNS) + "\n" + _row("2026-06-10 02:00:00", 119, 100, 80, 10)
                                      + "\n", encoding="utf-8")
     pipeline.ingest_paths([folder])
-    from ecowarehouse.airflow_dbt import dbt_executable
-
-    subprocess.run(
-        [dbt_executable(), "run", "--profiles-dir", str(settings.DBT_PROJECT_DIR), "--target-path",
-         str(tmp_path / "dbt-target"), "--select", "int_air__station_hourly_aqi", "--quiet"],
-        cwd=settings.DBT_PROJECT_DIR, check=True, env={**os.environ, **settings.OFFLINE_ENV})
-    assert _q(checked, """select count(*), count(distinct batch_id), count(*) filter (where aqi = reported_aqi)
+    dbt_build(tmp_path, "int_air__station_hourly_aqi", command="run", full_refresh=False)
+    assert query(checked, """select count(*), count(distinct batch_id), count(*) filter (where aqi = reported_aqi)
                           from intermediate.int_air__station_hourly_aqi""") == [(5, 2, 4)]

@@ -18,7 +18,6 @@ Deadlines (seed, 001): 木质家具 2024-12-31, 电镀/玻璃制造/化工 2025-
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 from datetime import datetime
 from decimal import Decimal
@@ -26,10 +25,10 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from conftest import dbt_build, query
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from ecowarehouse import settings
 from ecowarehouse.forms import FormSheet, build_workbook, template_columns
 from ecowarehouse.ingest import pipeline
 
@@ -88,21 +87,7 @@ def run_dbt(tmp_path: Path) -> None:
     """The real dbt project (seeds + the county models and their tests) for the month 2026-10."""
     models = ("resource_type:seed +mart_remediation_progress +dim_enterprise +mart_task_completion_by_group +fct_task_progress "
               "+fct_county_indicator_reported +mart_submission_timeliness")
-    from ecowarehouse.airflow_dbt import dbt_executable
-
-    subprocess.run(
-        [dbt_executable(), "build", "--profiles-dir", str(settings.DBT_PROJECT_DIR), "--full-refresh",
-         "--target-path", str(tmp_path / "dbt-target"), "--select", *models.split(), "--exclude", "resource_type:snapshot",
-         "--vars", "{period: '2026-10'}", "--quiet"],
-        cwd=settings.DBT_PROJECT_DIR, check=True, env={**os.environ, **settings.OFFLINE_ENV},
-    )
-
-
-def _q(warehouse, sql, *args):
-    import psycopg
-
-    with psycopg.connect(warehouse.url()) as conn:
-        return conn.execute(sql, args).fetchall()
+    dbt_build(tmp_path, *models.split(), period="2026-10", exclude="resource_type:snapshot")
 
 
 @pytest.fixture(scope="module")
@@ -125,24 +110,24 @@ def test_every_file_and_row_is_accounted_for(built):
         ("a.xlsx", "loaded"), ("b.xlsx", "loaded"), ("c.xlsx", "loaded"), ("d.xlsx", "loaded"), ("e.xlsx", "loaded"),
         ("f.xlsx", "loaded"), ("g.xlsx", "rejected")]
     # rows: A 3, B 4 (1 quarantined), C 3, D 1, E 1, F 5 + 2
-    assert _q(warehouse, "select sum(rows_received), sum(rows_loaded), sum(rows_quarantined) from ops.files") == [(19, 18, 1)]
-    assert _q(warehouse, "select reason_code, county_code, source_row from quarantine.rows") == [("county_mismatch", "330802", 8)]
-    [(reason, submitter)] = _q(warehouse, "select reject_reason, submitter_code from ops.files where status = 'rejected'")
+    assert query(warehouse, "select sum(rows_received), sum(rows_loaded), sum(rows_quarantined) from ops.files") == [(19, 18, 1)]
+    assert query(warehouse, "select reason_code, county_code, source_row from quarantine.rows") == [("county_mismatch", "330802", 8)]
+    [(reason, submitter)] = query(warehouse, "select reject_reason, submitter_code from ops.files where status = 'rejected'")
     assert "整治分类" in reason and submitter == "330825"
 
 
 def test_resubmission_keeps_both_versions_and_uses_the_latest(built):
     warehouse, *_ = built
-    assert _q(warehouse, """select count(*) from raw.county_submissions
+    assert query(warehouse, """select count(*) from raw.county_submissions
                             where county_code = '330802' and period_code = '2026-10' and template_code = 'enterprise_ledger'""") == [(2,)]
-    [(status,)] = _q(warehouse, """select progress_status from marts_audit.dim_enterprise
+    [(status,)] = query(warehouse, """select progress_status from marts_audit.dim_enterprise
                                    where enterprise_name = '衢州丙玻璃制品厂' and is_current""")
     assert status == "已完成"  # from the resubmission C, not B's 推进中
 
 
 def test_remediation_progress_by_hand(built):
     warehouse, *_ = built
-    rows = _q(warehouse, """
+    rows = query(warehouse, """
         select period_code, county_code, industry_code, source_period_code, enterprises_listed, class_upgrade,
                class_relocate, class_close, completed, overdue, at_risk, county_accepted, city_accepted, leader_candidates
         from marts_audit.mart_remediation_progress where programme_code = 'QZ2023' order by 1, 2, 3""")
@@ -157,14 +142,14 @@ def test_remediation_progress_by_hand(built):
         ("2026-10", "330802", "wood_furniture", "2026-10", 1, 1, 0, 0, 1, 0, 0, 1, 0, 0),
         ("2026-10", "330803", "chemical", "2026-08", 1, 1, 0, 0, 0, 1, 0, 0, 0, 0),
     ]
-    dz = _q(warehouse, """select period_code, at_risk, overdue from marts_audit.mart_remediation_progress
+    dz = query(warehouse, """select period_code, at_risk, overdue from marts_audit.mart_remediation_progress
                           where programme_code = 'DZ2021' order by 1""")
     assert dz == [("2023-Q3", 1, 0), ("2023-Q4", 0, 1)]
 
 
 def test_enterprise_history_by_report_period(built):
     warehouse, *_ = built
-    rows = _q(warehouse, """select enterprise_name, valid_from_period, valid_to::text, is_current, progress_status
+    rows = query(warehouse, """select enterprise_name, valid_from_period, valid_to::text, is_current, progress_status
                             from marts_audit.dim_enterprise where county_code = '330802' order by 1, 2""")
     assert rows == [
         ("衢州丙玻璃制品厂", "2026-09", "2026-10-01", False, "未启动"),
@@ -177,7 +162,7 @@ def test_enterprise_history_by_report_period(built):
 
 def test_submission_timeliness(built):
     warehouse, *_ = built
-    rows = _q(warehouse, """select county_code, period_code, timeliness, days_late, versions, rows_quarantined
+    rows = query(warehouse, """select county_code, period_code, timeliness, days_late, versions, rows_quarantined
                             from marts_audit.mart_submission_timeliness
                             where template_code = 'enterprise_ledger' and county_code in ('330802', '330803')
                             order by 1, 2""")
@@ -189,16 +174,16 @@ def test_submission_timeliness(built):
         ("330803", "2026-09", "missing", None, 0, 0),
         ("330803", "2026-10", "missing", None, 0, 0),
     ]
-    assert _q(warehouse, """select timeliness, count(*) from marts_audit.mart_submission_timeliness
+    assert query(warehouse, """select timeliness, count(*) from marts_audit.mart_submission_timeliness
                             where period_code = '2026-10' group by 1 order by 1""") == [("missing", 22), ("on_time", 3)]
     # 8 units × 3 county forms + the monitoring centre's water form = 25 due for 2026-10; 柯城区 sent its three
-    assert _q(warehouse, """select timeliness from marts_audit.mart_submission_timeliness
+    assert query(warehouse, """select timeliness from marts_audit.mart_submission_timeliness
                             where programme_code = 'DZ2021' and county_code = '511702' and period_code = '2023-Q3'""") == [("on_time",)]
 
 
 def test_task_completion_by_hand(built):
     warehouse, *_ = built
-    items = _q(warehouse, """select item_kind, item_no, reports, reports_completed, overall_status, is_overdue
+    items = query(warehouse, """select item_kind, item_no, reports, reports_completed, overall_status, is_overdue
                              from marts_audit.mart_task_completion
                              where period_code = '2026-10' and (item_kind, item_no) in
                                    (('task', 1), ('task', 2), ('task', 3), ('project', 1), ('project', 10))
@@ -208,8 +193,8 @@ def test_task_completion_by_hand(built):
         ("project", 1, 1, 0, "推进中", True),   # completion year 2020 has passed
         ("project", 10, 1, 1, "已完成", False),
     ]
-    assert _q(warehouse, "select count(*) from marts_audit.mart_task_completion where period_code = '2026-10'") == [(145,)]
-    groups = _q(warehouse, """select group_kind, group_name, items_total, items_reported, items_completed, completion_rate_pct
+    assert query(warehouse, "select count(*) from marts_audit.mart_task_completion where period_code = '2026-10'") == [(145,)]
+    groups = query(warehouse, """select group_kind, group_name, items_total, items_reported, items_completed, completion_rate_pct
                               from marts_audit.mart_task_completion_by_group
                               where period_code = '2026-10' and group_name in ('1 大力推动绿色转型，实现高质量发展', '市经信局')
                               order by 1""")
@@ -220,7 +205,7 @@ def test_task_completion_by_hand(built):
 
 def test_reported_indicators(built):
     warehouse, *_ = built
-    assert _q(warehouse, """select county_code, indicator_code, value from marts_audit.fct_county_indicator_reported
+    assert query(warehouse, """select county_code, indicator_code, value from marts_audit.fct_county_indicator_reported
                             order by 2""") == [("330802", "clean_air_demo_zone_created", 1), ("330802", "sewage_treatment_rate_pct", 96.5)]
 
 
@@ -228,10 +213,10 @@ def test_reingest_and_rebuild_are_idempotent(built):
     warehouse, _, folder, tmp = built
     snapshot = """select md5(string_agg(x::text, '|' order by x::text)) from marts_audit.{} x"""
     tables = ["mart_remediation_progress", "dim_enterprise", "mart_task_completion", "mart_submission_timeliness"]
-    before = [_q(warehouse, snapshot.format(t)) for t in tables]
+    before = [query(warehouse, snapshot.format(t)) for t in tables]
     again = pipeline.ingest_paths([folder])
     assert {r.status for r in again} == {"already_ingested"}
     run_dbt(tmp)
-    assert [_q(warehouse, snapshot.format(t)) for t in tables] == before
+    assert [query(warehouse, snapshot.format(t)) for t in tables] == before
     # sheets: five ledgers (A–E) and F's two forms; G was rejected as a file
-    assert _q(warehouse, "select count(*) from raw.county_submissions") == [(7,)]
+    assert query(warehouse, "select count(*) from raw.county_submissions") == [(7,)]

@@ -72,3 +72,10 @@ def test_segment_fields_and_factors():
     assert factors == {"w01018": {"SampleTime": "20240123110306", "Rtd": "4653.8", "Flag": "N"},
                        "w00000": {"Rtd": "3.41", "Flag": "N"}}
 
+
+
+def test_build_frame_reproduces_the_standard_example():
+    from ecowarehouse.hj212.packet import build_frame
+
+    segment = "QN=20160801085857223;ST=32;CN=1062;PW=100000;MN=010000A8900016F000169DC0;Flag=5;CP=&&RtdInterval=30&&"
+    assert build_frame(segment) == "##0101" + segment + "1C80"

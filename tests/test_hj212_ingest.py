@@ -12,23 +12,17 @@ Transmission of W1 in October: 2 hours received, 1 all-valid, of 31 × 24 = 744 
 from __future__ import annotations
 
 import csv
-import os
-import subprocess
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from conftest import dbt_build, query
 
-from ecowarehouse import settings
-from ecowarehouse.hj212.packet import crc_hj212
+from ecowarehouse.hj212.packet import build_frame as frame
 from ecowarehouse.ingest import hj212_packets, pipeline
 
 W1, W2, G1 = "33080200000000000000WS01", "33080300000000000000WS02", "33082500000000000000FQ01"
 REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "reference" / "hj212_packets.tsv"
-
-
-def frame(segment: str) -> str:
-    return f"##{len(segment):04d}{segment}{crc_hj212(segment.encode()):04X}"
 
 
 def packet(mn, st, data_time, factors, flag="4", extra=""):
@@ -74,34 +68,21 @@ def loaded(warehouse, tmp_path_factory):
     first = pipeline.ingest_paths([folder / "a.txt"])
     (folder / "b.txt").write_text("\r\n".join(FILE2) + "\r\n", encoding="ascii")
     second = pipeline.ingest_paths([folder / "b.txt"])
-    from ecowarehouse.airflow_dbt import dbt_executable
-
-    subprocess.run(
-        [dbt_executable(), "build", "--profiles-dir", str(settings.DBT_PROJECT_DIR), "--full-refresh",
-         "--target-path", str(folder / "dbt-target"), "--select", "resource_type:seed", "+fct_source_hourly",
-         "+fct_source_transmission_monthly", "--vars", "{period: '2026-10'}", "--quiet"],
-        cwd=settings.DBT_PROJECT_DIR, check=True, env={**os.environ, **settings.OFFLINE_ENV})
+    dbt_build(folder, "resource_type:seed", "+fct_source_hourly", "+fct_source_transmission_monthly", period="2026-10")
     return warehouse, first + second
-
-
-def _q(warehouse, sql):
-    import psycopg
-
-    with psycopg.connect(warehouse.url()) as conn:
-        return conn.execute(sql).fetchall()
 
 
 def test_packets_reconcile_and_bad_frames_are_quarantined(loaded):
     warehouse, results = loaded
     assert [(r.kind, r.rows_received, r.rows_loaded, r.rows_quarantined) for r in results] == [
         ("hj212_packets", 7, 6, 1), ("hj212_packets", 1, 1, 0)]
-    [(code, county, record)] = _q(warehouse, "select reason_code, county_code, record->>'packet' from quarantine.rows")
+    [(code, county, record)] = query(warehouse, "select reason_code, county_code, record->>'packet' from quarantine.rows")
     assert code == "hj212:crc_mismatch" and county == "330802" and record.endswith("0000")
 
 
 def test_hourly_values_by_hand(loaded):
     warehouse, _ = loaded
-    rows = _q(warehouse, """select mn, hour_start::text, pollutant_code, value_avg, value_zs_avg, value_cou, data_flag,
+    rows = query(warehouse, """select mn, hour_start::text, pollutant_code, value_avg, value_zs_avg, value_cou, data_flag,
                                    is_valid, is_legacy_code
                             from marts_audit.fct_source_hourly order by 1, 2, 3""")
     assert rows == [
@@ -118,6 +99,6 @@ def test_hourly_values_by_hand(loaded):
 
 def test_transmission_and_validity_rates(loaded):
     warehouse, _ = loaded
-    assert _q(warehouse, """select hours_expected, hours_received, hours_valid, transmission_rate_pct, validity_rate_pct
+    assert query(warehouse, """select hours_expected, hours_received, hours_valid, transmission_rate_pct, validity_rate_pct
                             from marts_audit.fct_source_transmission_monthly where mn = '{}'""".format(W1)) == [
         (744, 2, 1, Decimal("0.27"), Decimal("0.13"))]

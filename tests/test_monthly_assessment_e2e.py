@@ -27,11 +27,7 @@ from ecowarehouse import airflow_runner, settings
 PERIOD = "2020-06"
 
 
-def _q(warehouse, sql, *args):
-    import psycopg
-
-    with psycopg.connect(warehouse.url()) as conn:
-        return conn.execute(sql, args).fetchall()
+from conftest import query as _q  # noqa: E402
 
 
 def marts_fingerprint(warehouse) -> dict:

@@ -11,24 +11,21 @@ G1 (flue gas, SO2 limit 35 mg/m³ on the converted 折算 mean; 180 000 m³ in t
 """
 from __future__ import annotations
 
-import os
-import subprocess
 from datetime import datetime
 from decimal import Decimal
 
 import pytest
+from conftest import dbt_build, query
 
-from ecowarehouse import settings
-from ecowarehouse.hj212.packet import crc_hj212
+from ecowarehouse.hj212.packet import build_frame
 from ecowarehouse.ingest import pipeline
 
 W1, G1 = "33080200000000000000WS01", "33082500000000000000FQ01"
 
 
 def packet(mn, st, t: datetime, factors: str) -> str:
-    segment = (f"QN={t:%Y%m%d%H%M%S}000;ST={st};CN=2061;PW=123456;MN={mn};Flag=4;"
-               f"CP=&&DataTime={t:%Y%m%d%H%M%S};{factors}&&")
-    return f"##{len(segment):04d}{segment}{crc_hj212(segment.encode()):04X}"
+    return build_frame(f"QN={t:%Y%m%d%H%M%S}000;ST={st};CN=2061;PW=123456;MN={mn};Flag=4;"
+                       f"CP=&&DataTime={t:%Y%m%d%H%M%S};{factors}&&")
 
 
 def water(t, cod, flag="N"):
@@ -50,25 +47,13 @@ def built(warehouse, tmp_path_factory):
     ]
     (folder / "p.txt").write_text("\r\n".join(lines) + "\r\n", encoding="ascii")
     assert [r.rows_loaded for r in pipeline.ingest_paths([folder])] == [7]
-    from ecowarehouse.airflow_dbt import dbt_executable
-
-    subprocess.run(
-        [dbt_executable(), "build", "--profiles-dir", str(settings.DBT_PROJECT_DIR), "--full-refresh",
-         "--target-path", str(folder / "dbt-target"), "--select", "resource_type:seed",
-         "+fct_source_exceedance_events", "+fct_source_emission_daily", "--vars", "{period: '2026-10'}", "--quiet"],
-        cwd=settings.DBT_PROJECT_DIR, check=True, env={**os.environ, **settings.OFFLINE_ENV})
+    dbt_build(folder, "resource_type:seed", "+fct_source_exceedance_events", "+fct_source_emission_daily",
+              period="2026-10")
     return warehouse
 
 
-def _q(warehouse, sql):
-    import psycopg
-
-    with psycopg.connect(warehouse.url()) as conn:
-        return conn.execute(sql).fetchall()
-
-
 def test_exceedance_events_by_hand(built):
-    assert _q(built, """select mn, pollutant_code, event_start::text, event_end::text, hours, max_value, mean_value,
+    assert query(built, """select mn, pollutant_code, event_start::text, event_end::text, hours, max_value, mean_value,
                                max_multiple_of_limit, basis
                         from marts_audit.fct_source_exceedance_events order by 1, 3""") == [
         (W1, "w01018", "2026-10-01 22:00:00", "2026-10-02 01:00:00", 3, 130.0, Decimal("120.000"), Decimal("1.30"), "avg"),
@@ -78,7 +63,7 @@ def test_exceedance_events_by_hand(built):
 
 
 def test_daily_loads_by_hand(built):
-    assert _q(built, """select mn, day::text, pollutant_code, load_kg, hours_counted
+    assert query(built, """select mn, day::text, pollutant_code, load_kg, hours_counted
                         from marts_audit.fct_source_emission_daily order by 1, 2""") == [
         (W1, "2026-10-01", "w01018", Decimal("9.0000"), 2),
         (W1, "2026-10-02", "w01018", Decimal("10.9800"), 3),

@@ -9,15 +9,13 @@ mean 0.81 is class III — the year is not its worst month.
 """
 from __future__ import annotations
 
-import os
-import subprocess
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from conftest import dbt_build, query
 
-from ecowarehouse import settings
 from ecowarehouse.forms import FormSheet, build_workbook
 from ecowarehouse.ingest import county_reports, pipeline, workbook
 
@@ -84,25 +82,12 @@ def classified(warehouse, tmp_path_factory):
     (folder / "oct.xlsx").write_bytes(form(OCTOBER))
     (folder / "sep.xlsx").write_bytes(form(SEPTEMBER, "2026年9月"))
     assert {r.status for r in pipeline.ingest_paths([folder])} == {"loaded"}
-    from ecowarehouse.airflow_dbt import dbt_executable
-
-    subprocess.run(
-        [dbt_executable(), "build", "--profiles-dir", str(settings.DBT_PROJECT_DIR), "--full-refresh",
-         "--target-path", str(folder / "dbt-target"), "--select", "resource_type:seed", "+fct_water_section_quality",
-         "+fct_water_section_item", "--vars", "{period: '2026-10'}", "--quiet"],
-        cwd=settings.DBT_PROJECT_DIR, check=True, env={**os.environ, **settings.OFFLINE_ENV})
+    dbt_build(folder, "resource_type:seed", "+fct_water_section_quality", "+fct_water_section_item", period="2026-10")
     return warehouse
 
 
-def _q(warehouse, sql):
-    import psycopg
-
-    with psycopg.connect(warehouse.url()) as conn:
-        return conn.execute(sql).fetchall()
-
-
 def test_single_factor_classes_of_the_digest(classified):
-    rows = _q(classified, """select section_name, water_class_label, items_evaluated, exceeding_items, meets_target
+    rows = query(classified, """select section_name, water_class_label, items_evaluated, exceeding_items, meets_target
                              from marts_audit.fct_water_section_quality
                              where period_kind = 'month' and period_code = '2026-10' order by section_code""")
     assert rows == [
@@ -116,15 +101,15 @@ def test_single_factor_classes_of_the_digest(classified):
         ("双港口", "I", 1, None, True),
         ("铜山源", "V", 1, "总磷(以P计，湖、库)(2.00)", False),  # (0.15 − 0.05)/0.05 against the lake column
     ]
-    determining = _q(classified, """select determining_items from marts_audit.fct_water_section_quality
+    determining = query(classified, """select determining_items from marts_audit.fct_water_section_quality
                                     where section_name = '浮石渡' and period_kind = 'month'""")
     assert determining == [("溶解氧、总磷(以P计)",)]  # DO 5.5 < 6 and TP 0.12 > 0.1 are both class III
 
 
 def test_annual_class_is_of_the_annual_means(classified):
-    rows = _q(classified, """select period_code, water_class_label from marts_audit.fct_water_section_quality
+    rows = query(classified, """select period_code, water_class_label from marts_audit.fct_water_section_quality
                              where section_name = '东迹渡' order by period_kind, period_code""")
     assert rows == [("2026-09", "IV"), ("2026-10", "II"), ("2026", "III")]
-    [(value, n)] = _q(classified, """select item_value, n_values from marts_audit.fct_water_section_item
+    [(value, n)] = query(classified, """select item_value, n_values from marts_audit.fct_water_section_item
                                      where section_code = 'QZ-W01' and period_kind = 'year' and item_code = 'nh3_n'""")
     assert (value, n) == (Decimal("0.810000"), 2)

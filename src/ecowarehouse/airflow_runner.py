@@ -54,17 +54,20 @@ def run_monthly(period: str, conf: dict | None = None):
     from ecowarehouse import db, periods
 
     periods.validate(period)
-    settings.apply_runtime_env()
+    _prepare()
     db.migrate()
-    ensure_manifest()
-    ensure_airflow_db()
     dag = load_dag("monthly_assessment")
     return dag.test(run_conf={"period": period, **(conf or {})})
 
 
 def run_ingest():
     """Run ingest_landing once through Airflow (what the hourly schedule does); returns the DagRun."""
+    _prepare()
+    return load_dag("ingest_landing").test()
+
+
+def _prepare() -> None:
+    """What any DAG run from the command line needs: environment, dbt manifest, Airflow metadata database."""
     settings.apply_runtime_env()
     ensure_manifest()
     ensure_airflow_db()
-    return load_dag("ingest_landing").test()

@@ -85,6 +85,13 @@ def check_frame(packet: bytes | str) -> Frame:
                     declared, len(segment), crc_str, segment)
 
 
+def build_frame(segment: str) -> str:
+    """The frame a data logger sends for a data segment: ``##`` + 4-digit byte length + segment + Appendix A CRC
+    (without the trailing CR LF). For simulators, demo data and tests."""
+    data = segment.encode("utf-8")
+    return f"##{len(data):04d}{segment}{crc_hj212(data):04X}"
+
+
 def parse_segment(segment: bytes | str) -> tuple[dict[str, str], dict[str, dict[str, str]]]:
     """Split a data segment (§6.3.2) into its header fields and the CP data area (§6.3.3):
     ``QN=…;ST=…;CN=…;…;CP=&&DataTime=…;a21026-Rtd=1.2,a21026-Flag=N&&`` →

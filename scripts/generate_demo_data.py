@@ -679,6 +679,7 @@ def generate(out_dir: Path, *, seed: int = DEFAULT_SEED, latest_month: str = DEF
         summary["county_reports"] = _county_reports_generator().generate(out_dir, latest_month=latest_month)
     if source_packets:
         summary["source_packets"] = _sibling("generate_source_packets").generate(out_dir, latest_month=latest_month)
+        summary["water_auto"] = _sibling("generate_water_auto").generate(out_dir, latest_month=latest_month)
     return summary
 
 
@@ -691,7 +692,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=DEFAULT_SEED)
     ap.add_argument("--no-bad-files", action="store_true", help="do not write the bad files")
     ap.add_argument("--county-reports", action="store_true", help="also write the county workbooks")
-    ap.add_argument("--source-packets", action="store_true", help="also write HJ 212 packets of the demo outlets")
+    ap.add_argument("--source-packets", action="store_true", help="also write HJ 212 packets of the demo outlets and water stations")
     args = ap.parse_args(argv)
     years = [int(y) for y in args.years.split(",") if y.strip()] if args.years else None
     months = [m for m in args.months.split(",") if m.strip()] if args.months else None

@@ -17,6 +17,12 @@ def station_county() -> dict[str, str]:
     return {r["station_code"]: r["county_code"] for r in _rows("ref_air_stations")}
 
 
+def mn_county() -> dict[str, str]:
+    """Data loggers (HJ 212 MN) of pollution-source outlets and water stations → county, for attributing rejects."""
+    return {r["mn"]: r["county_code"] or None for seed in ("ref_pollution_outlets", "ref_water_auto_stations")
+            for r in _rows(seed) if r["mn"]}
+
+
 def counties() -> dict[str, str]:
     return {r["county_code"]: r["county_name"] for r in _rows("ref_counties")}
 

@@ -19,6 +19,7 @@ met as (
 
     select
         item_values.section_code,
+        item_values.data_source,
         item_values.period_kind,
         item_values.period_code,
         item_values.item_code,
@@ -42,6 +43,7 @@ classed as (
 
     select
         section_code,
+        data_source,
         period_kind,
         period_code,
         item_code,
@@ -49,7 +51,7 @@ classed as (
         coalesce(min(water_class) filter (where meets_limit), 6)                 as item_class,
         max(class_iii_limit)                                                     as class_iii_limit
     from met
-    group by section_code, period_kind, period_code, item_code
+    group by section_code, data_source, period_kind, period_code, item_code
 
 ),
 
@@ -57,6 +59,7 @@ final as (
 
     select
         item_values.section_code,
+        item_values.data_source,
         item_values.period_kind,
         item_values.period_code,
         item_values.period_end,
@@ -71,6 +74,7 @@ final as (
     from item_values
     inner join classed
         on classed.section_code = item_values.section_code
+       and classed.data_source = item_values.data_source
        and classed.period_kind = item_values.period_kind
        and classed.period_code = item_values.period_code
        and classed.item_code = item_values.item_code

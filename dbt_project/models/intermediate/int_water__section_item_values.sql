@@ -1,5 +1,8 @@
--- Each section's value of each item per month (mean of the month's samples) and per year (mean of the monthly
--- values: 《地表水环境质量评价办法（试行）》 annual evaluation classifies the annual mean, not the worst month).
+-- Each section's value of each item, from two sources:
+--   manual: per month (mean of the month's samples) and per year (mean of the monthly values: 《地表水环境质量评价办法
+--           （试行）》 annual evaluation classifies the annual mean, not the worst month);
+--   auto:   the section's automatic station, per day (mean of the day's valid readings) and per month (mean of the
+--           daily values, the same averaging rule as the annual one).
 with
 
 versions as (
@@ -18,6 +21,13 @@ samples as (
 sections as (
 
     select * from {{ ref('ref_water_sections') }}
+
+),
+
+auto_daily as (
+
+    select * from {{ ref('int_water__auto_daily') }}
+    where item_value is not null
 
 ),
 
@@ -45,6 +55,7 @@ monthly as (
 
     select
         section_code,
+        'manual'                                                                 as data_source,
         'month'                                                                  as period_kind,
         period_code,
         period_end,
@@ -61,6 +72,7 @@ annual as (
 
     select
         section_code,
+        data_source,
         'year'                                                                   as period_kind,
         extract(year from period_end)::integer::text                             as period_code,
         make_date(extract(year from period_end)::integer, 12, 31)                as period_end,
@@ -68,7 +80,41 @@ annual as (
         avg(item_value)                                                          as item_value,
         count(*)                                                                 as n_values
     from monthly
-    group by section_code, extract(year from period_end), item_code
+    group by section_code, data_source, extract(year from period_end), item_code
+
+),
+
+auto_days as (
+
+    select
+        auto_daily.section_code,
+        'auto'                                                                   as data_source,
+        'day'                                                                    as period_kind,
+        to_char(auto_daily.obs_date, 'YYYY-MM-DD')                               as period_code,
+        auto_daily.obs_date                                                      as period_end,
+        case when auto_daily.item_code = 'tp' and sections.waterbody_type in ('lake', 'reservoir') then 'tp_lake'
+             else auto_daily.item_code end                                       as item_code,
+        auto_daily.item_value::numeric                                           as item_value,
+        auto_daily.n_valid                                                       as n_values
+    from auto_daily
+    inner join sections on sections.section_code = auto_daily.section_code
+
+),
+
+auto_months as (
+
+    select
+        section_code,
+        data_source,
+        'month'                                                                  as period_kind,
+        to_char(period_end, 'YYYY-MM')                                           as period_code,
+        (date_trunc('month', period_end) + interval '1 month - 1 day')::date     as period_end,
+        item_code,
+        avg(item_value)                                                          as item_value,
+        count(*)                                                                 as n_values
+    from auto_days
+    group by section_code, data_source, to_char(period_end, 'YYYY-MM'),
+             date_trunc('month', period_end), item_code
 
 ),
 
@@ -77,6 +123,10 @@ final as (
     select * from monthly
     union all
     select * from annual
+    union all
+    select * from auto_days
+    union all
+    select * from auto_months
 
 )
 

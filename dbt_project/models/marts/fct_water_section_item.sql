@@ -16,6 +16,7 @@ final as (
 
     select
         classed.section_code,
+        classed.data_source,
         classed.period_kind,
         classed.period_code,
         classed.period_end,

@@ -23,6 +23,7 @@ per_section as (
 
     select
         classed.section_code,
+        classed.data_source,
         classed.period_kind,
         classed.period_code,
         max(classed.period_end)                                                  as period_end,
@@ -30,7 +31,7 @@ per_section as (
         count(*)                                                                 as items_evaluated,
         max(classed.standard_code)                                               as standard_code
     from classed
-    group by classed.section_code, classed.period_kind, classed.period_code
+    group by classed.section_code, classed.data_source, classed.period_kind, classed.period_code
 
 ),
 
@@ -38,6 +39,7 @@ worst_items as (
 
     select
         classed.section_code,
+        classed.data_source,
         classed.period_kind,
         classed.period_code,
         string_agg(items.item_name, '、' order by classed.item_code) filter (
@@ -45,9 +47,9 @@ worst_items as (
         string_agg(items.item_name || '(' || classed.exceed_multiple || ')', '、' order by classed.item_code) filter (
             where classed.exceed_multiple > 0)                                   as exceeding_items
     from classed
-    inner join per_section using (section_code, period_kind, period_code)
+    inner join per_section using (section_code, data_source, period_kind, period_code)
     inner join items on items.item_code = classed.item_code
-    group by classed.section_code, classed.period_kind, classed.period_code
+    group by classed.section_code, classed.data_source, classed.period_kind, classed.period_code
 
 ),
 
@@ -59,6 +61,7 @@ final as (
         sections.control_level,
         sections.waterbody_type,
         sections.county_code,
+        per_section.data_source,
         per_section.period_kind,
         per_section.period_code,
         per_section.period_end,
@@ -81,6 +84,7 @@ final as (
     inner join sections on sections.section_code = per_section.section_code
     inner join worst_items
         on worst_items.section_code = per_section.section_code
+       and worst_items.data_source = per_section.data_source
        and worst_items.period_kind = per_section.period_kind
        and worst_items.period_code = per_section.period_code
 

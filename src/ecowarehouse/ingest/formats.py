@@ -56,6 +56,10 @@ def detect_kind(data: bytes) -> str:
     fields = _header_fields(text)
     if "timepoint" in fields and "stationcode" in fields:
         return "air_station_hourly"
+    from ecowarehouse.ingest.water_stations import looks_like_platform_export
+
+    if looks_like_platform_export(fields):
+        return "water_auto_platform"
     if _looks_like_county_form(text):
         return "county_report"
     raise FileRejected(

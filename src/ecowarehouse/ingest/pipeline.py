@@ -13,7 +13,7 @@ from psycopg import sql
 from psycopg.types.json import Jsonb
 
 from ecowarehouse import db, registry, settings
-from ecowarehouse.ingest import air_stations, county_reports, hj212_packets, workbook
+from ecowarehouse.ingest import air_stations, county_reports, hj212_packets, water_stations, workbook
 from ecowarehouse.ingest.formats import AIR_STATION_COLUMNS, FileRejected, detect_kind
 
 log = logging.getLogger(__name__)
@@ -74,6 +74,9 @@ def ingest_file(path: Path, conn) -> FileResult:
         if kind == "hj212_packets":
             packets = hj212_packets.parse(data)
             return _load_hj212(name, sha, len(data), archived, delivered, packets, conn)
+        if kind == "water_auto_platform":
+            readings = water_stations.parse(data, delivered.astimezone(settings.LOCAL_TZ).date())
+            return _load_water_platform(name, sha, len(data), archived, delivered, readings, conn)
         parsed = air_stations.parse(data)
     except FileRejected as rej:
         return _record_rejection(name, sha, len(data), archived, kind, delivered, rej, conn)
@@ -215,7 +218,7 @@ def _load_air(name, sha, size, archived, kind, parsed: air_stations.ParsedAirFil
 
 def _load_hj212(name, sha, size, archived, delivered, parsed: hj212_packets.ParsedPackets, conn) -> FileResult:
     kind = "hj212_packets"
-    outlet_county = {r["mn"]: r["county_code"] for r in registry.rows("ref_pollution_outlets")}
+    outlet_county = registry.mn_county()
     with conn.transaction():
         batch_id = _open_batch(conn, name, sha, size, archived, kind, delivered)
         if batch_id is None:
@@ -231,6 +234,24 @@ def _load_hj212(name, sha, size, archived, delivered, parsed: hj212_packets.Pars
                      for r in parsed.rejects])
         _close_batch(conn, sha, batch_id, parsed.received, len(parsed.packets), len(parsed.rejects))
     return FileResult(name, sha, kind, "loaded", parsed.received, len(parsed.packets), len(parsed.rejects))
+
+
+def _load_water_platform(name, sha, size, archived, delivered, parsed: water_stations.ParsedPlatformFile,
+                         conn) -> FileResult:
+    kind = "water_auto_platform"
+    with conn.transaction():
+        batch_id = _open_batch(conn, name, sha, size, archived, kind, delivered)
+        if batch_id is None:
+            return FileResult(name, sha, kind, "already_ingested")
+        for month in sorted({r[3].date().replace(day=1) for r in parsed.rows}):
+            db.ensure_month_partition(conn, "raw.water_auto_platform", month)
+        _copy_rows(conn, "raw.water_auto_platform", ["batch_id", "file_sha256", *water_stations.COLUMNS],
+                   ([batch_id, sha, *r[:-2], Jsonb(r[-2]), Jsonb(r[-1])] for r in parsed.rows))
+        _quarantine(conn, sha, batch_id, kind,
+                    [(r["source_row"], r["reason_code"], r["reason_zh"], r["county_code"], r["record"])
+                     for r in parsed.rejects])
+        _close_batch(conn, sha, batch_id, parsed.received, len(parsed.rows), len(parsed.rejects))
+    return FileResult(name, sha, kind, "loaded", parsed.received, len(parsed.rows), len(parsed.rejects))
 
 
 def _candidate_files(paths: list[Path]) -> list[Path]:

@@ -8,6 +8,10 @@ W1 (wastewater, COD limit 100 mg/L on the measured mean; flow 36 m³ each hour):
 G1 (flue gas, SO2 limit 35 mg/m³ on the converted 折算 mean; 180 000 m³ in the hour):
   10-01 05:00 SO2 30 measured, 40 converted → an event (40 / 35 = 1.14) although 30 < 35; load 30 × 180000 × 10⁻⁶ =
   5.40 kg.
+Yearly totals (t): 柯城区 330802 COD (9.00 + 10.98) / 1000 = 0.01998, 龙游县 330825 SO2 0.0054; the city 330800 is
+their sum. Against the seed's 2015 city baseline of industrial COD, 5915.3 t (003): (0.01998 − 5915.3) / 5915.3 =
+−99.9997 % → −100.00; SO2 has no baseline in the seed (003 gives none), so its change is null, not 0; no year is
+complete, so no target is judged.
 """
 from __future__ import annotations
 
@@ -47,7 +51,7 @@ def built(warehouse, tmp_path_factory):
     ]
     (folder / "p.txt").write_text("\r\n".join(lines) + "\r\n", encoding="ascii")
     assert [r.rows_loaded for r in pipeline.ingest_paths([folder])] == [7]
-    dbt_build(folder, "resource_type:seed", "+fct_source_exceedance_events", "+fct_source_emission_daily",
+    dbt_build(folder, "resource_type:seed", "+fct_source_exceedance_events", "+fct_source_emission_annual",
               period="2026-10")
     return warehouse
 
@@ -68,4 +72,15 @@ def test_daily_loads_by_hand(built):
         (W1, "2026-10-01", "w01018", Decimal("9.0000"), 2),
         (W1, "2026-10-02", "w01018", Decimal("10.9800"), 3),
         (G1, "2026-10-01", "a21026", Decimal("5.4000"), 1),
+    ]
+
+
+def test_yearly_totals_against_the_2015_baseline(built):
+    assert query(built, """select area_code, pollutant_code, monitored_load_t, outlets_reporting, base_emission_t,
+                               change_vs_base_pct, is_full_year, meets_reduction_target
+                        from marts_audit.fct_source_emission_annual order by 1, 2""") == [
+        ("330800", "a21026", Decimal("0.0054"), 1, None, None, False, None),
+        ("330800", "w01018", Decimal("0.0200"), 1, 5915.3, Decimal("-100.00"), False, None),
+        ("330802", "w01018", Decimal("0.0200"), 1, None, None, False, None),
+        ("330825", "a21026", Decimal("0.0054"), 1, None, None, False, None),
     ]

@@ -46,3 +46,4 @@ db-stop:
 bench: install
 	$(UV) run --frozen --no-sync python bench/ingest_vs_copy.py
 	$(UV) run --frozen --no-sync python bench/hj212_parse.py
+	$(UV) run --frozen --no-sync python bench/incremental_vs_full.py

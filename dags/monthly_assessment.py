@@ -17,7 +17,9 @@ from ecowarehouse.airflow_dbt import audit_build_group, reference_data_task
     catchup=False,
     max_active_runs=1,
     params={"period": Param(None, type=["null", "string"], pattern=r"^\d{4}-(0[1-9]|1[0-2])$",
-                            description="评估月份 YYYY-MM；为空时取逻辑日期的上一个月")},
+                            description="评估月份 YYYY-MM；为空时取逻辑日期的上一个月"),
+            "full_refresh": Param(False, type="boolean",
+                                  description="重算全部历史（增量模型全量重建）：标准或名录种子表改变后使用")},
     tags=["ecowarehouse", "monthly"],
     doc_md=__doc__,
 )

@@ -58,5 +58,7 @@ def audit_build_group(group_id: str = "audit_build"):
         render_config=RenderConfig(
             load_method=LoadMode.DBT_MANIFEST, test_behavior=TestBehavior.AFTER_ALL, exclude=["resource_type:seed"]
         ),
-        operator_args={"vars": PERIOD_VAR},
+        # incremental monitoring models process only new batches; `full_refresh` (a DAG param) rebuilds history, e.g.
+        # after a standards seed gained a version
+        operator_args={"vars": PERIOD_VAR, "full_refresh": "{{ params.get('full_refresh', False) }}"},
     )

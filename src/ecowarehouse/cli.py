@@ -56,7 +56,7 @@ def _cmd_ingest(args) -> int:
 def _cmd_run(args) -> int:
     from ecowarehouse import airflow_runner, summary
 
-    dag_run = airflow_runner.run_monthly(args.period)
+    dag_run = airflow_runner.run_monthly(args.period, {"full_refresh": True} if args.full_refresh else None)
     state = str(getattr(dag_run, "state", "unknown"))
     print()
     print(summary.build(args.period, dag_run.run_id))
@@ -114,6 +114,8 @@ def main(argv: list[str] | None = None) -> int:
     p.set_defaults(func=_cmd_ingest)
     p = sub.add_parser("run", help="run monthly_assessment for a month through Airflow")
     p.add_argument("period", help="YYYY-MM")
+    p.add_argument("--full-refresh", action="store_true",
+                   help="rebuild the incremental monitoring models from all history (after a standards seed changed)")
     p.set_defaults(func=_cmd_run)
     p = sub.add_parser("summary", help="print the summary of the latest run of a month")
     p.add_argument("period", help="YYYY-MM")

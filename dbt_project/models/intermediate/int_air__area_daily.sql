@@ -1,6 +1,8 @@
 -- Daily concentrations per county and for the city. HJ 663 §3.4 (urban scale): the area value is the arithmetic mean
 -- of its stations' valid daily concentrations; IAQI/AQI are computed afterwards from these means, never by averaging
 -- station AQIs.
+{{ config(materialized='incremental', unique_key=['area_code', 'obs_date'], incremental_strategy='delete+insert') }}
+-- Incremental: the area-days whose station-days the new batches touched are recomputed from all their stations.
 with
 
 station_daily as (
@@ -29,11 +31,22 @@ assignments as (
 
 ),
 
+touched as (
+
+    select distinct area_code, obs_date
+    from assignments
+    {% if is_incremental() %}
+    where max_batch_id > (select coalesce(max(max_batch_id), 0) from {{ this }})
+    {% endif %}
+
+),
+
 final as (
 
     select
         area_code,
         obs_date,
+        max(max_batch_id)       as max_batch_id,
         max(validity_standard)  as validity_standard,
         count(*)                as stations_reporting,
         count(pm2_5_24h)        as stations_valid_pm2_5,
@@ -45,6 +58,7 @@ final as (
         avg(o3_1h_max)          as o3_1h_max,
         avg(o3_8h_max)          as o3_8h_max
     from assignments
+    inner join touched using (area_code, obs_date)
     group by area_code, obs_date
 
 )

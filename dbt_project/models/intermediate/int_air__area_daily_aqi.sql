@@ -1,11 +1,17 @@
 -- Daily IAQI and AQI per area under every HJ 633 version in the seeds (the version in force on the day is flagged;
 -- 十三五 indicators always read the HJ 633-2012 rows). HJ 633-2012 §5.1.2: the daily report uses the 24-h means of
 -- SO2, NO2, CO, PM10, PM2.5, the daily max 1-h O3 and the daily max 8-h O3.
+{{ config(materialized='incremental', unique_key=['standard_code', 'area_code', 'obs_date'],
+          incremental_strategy='delete+insert') }}
+-- Incremental: only the area-days recomputed upstream since the last run.
 with
 
 daily_long as (
 
     select * from {{ ref('int_air__area_daily_long') }}
+    {% if is_incremental() %}
+    where max_batch_id > (select coalesce(max(max_batch_id), 0) from {{ this }})
+    {% endif %}
 
 ),
 
@@ -23,7 +29,7 @@ versions as (
 
 concentrations as (
 
-    select area_code, obs_date, aqi_item as item, pollutant_label, value as conc from daily_long
+    select area_code, obs_date, max_batch_id, aqi_item as item, pollutant_label, value as conc from daily_long
 
 ),
 
@@ -33,6 +39,7 @@ iaqi as (
         versions.standard_code,
         concentrations.area_code,
         concentrations.obs_date,
+        concentrations.max_batch_id,
         concentrations.item,
         concentrations.pollutant_label,
         concentrations.conc,
@@ -65,6 +72,7 @@ aqi as (
         standard_code,
         area_code,
         obs_date,
+        max(max_batch_id)                                   as max_batch_id,
         max(iaqi)                                           as aqi,
         count(iaqi)                                         as items_evaluated,
         bool_or(above_table)                                as any_above_table,
@@ -117,7 +125,8 @@ final as (
         aqi.iaqi_o3_1h,
         aqi.iaqi_so2,
         aqi.iaqi_no2,
-        aqi.iaqi_co
+        aqi.iaqi_co,
+        aqi.max_batch_id
     from aqi
     inner join versions on versions.standard_code = aqi.standard_code
     inner join pollutants

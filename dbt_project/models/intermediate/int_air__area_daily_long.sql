@@ -13,6 +13,7 @@ final as (
     select
         area_daily.area_code,
         area_daily.obs_date,
+        area_daily.max_batch_id,
         series.pollutant,
         series.series,
         series.aqi_item,

@@ -2,11 +2,18 @@
 --   24-h means need >= daily_min_hours valid hours (GB 3095-2012 §8 Table 4: 20);
 --   O3 8-h moving averages for the 17 windows ending 08:00…24:00, each needing >= 6 valid hours (Table 4);
 --   the day's O3 max 8-h needs >= 14 valid windows, or is kept anyway when above the limit (HJ 663-2013 §6.1.2).
+{{ config(materialized='incremental', unique_key=['station_code', 'obs_date'], incremental_strategy='delete+insert') }}
+-- Incremental: only the station-days that the new batches touched are recomputed, from all their hours.
 with
 
 hourly as (
 
     select * from {{ ref('int_air__station_hourly') }}
+    {% if is_incremental() %}
+    where (station_code, obs_date) in (
+        select station_code, obs_date from {{ ref('int_air__station_hourly') }}
+        where batch_id > (select coalesce(max(max_batch_id), 0) from {{ this }}))
+    {% endif %}
 
 ),
 
@@ -72,7 +79,8 @@ means as (
         count(co_1h)    as co_hours,    avg(co_1h)    as co_mean,
         count(pm10_1h)  as pm10_hours,  avg(pm10_1h)  as pm10_mean,
         count(pm2_5_1h) as pm2_5_hours, avg(pm2_5_1h) as pm2_5_mean,
-        count(o3_1h)    as o3_hours,    max(o3_1h)    as o3_1h_max_any
+        count(o3_1h)    as o3_hours,    max(o3_1h)    as o3_1h_max_any,
+        max(batch_id)   as max_batch_id
     from hourly
     group by station_code, obs_date
 
@@ -94,6 +102,7 @@ final as (
         means.co_hours,
         means.o3_hours,
         o3_daily.o3_8h_valid_windows,
+        means.max_batch_id,
         case when means.so2_hours   >= rules.daily_min_hours then means.so2_mean end   as so2_24h,
         case when means.no2_hours   >= rules.daily_min_hours then means.no2_mean end   as no2_24h,
         case when means.co_hours    >= rules.daily_min_hours then means.co_mean end    as co_24h,

@@ -1,10 +1,15 @@
+{{ config(materialized='incremental', unique_key=['station_code', 'observed_at'], incremental_strategy='delete+insert') }}
 -- Hourly values of the registry's stations, one row per station and hour: when an hour is delivered again (a
 -- corrected re-send), the latest batch wins. Stations of other cities in the national files are left out here.
+-- Incremental: a run reads only the batches that arrived since the last run (a later batch replaces the hour).
 with
 
 hourly as (
 
     select * from {{ ref('stg_raw__air_station_hourly') }}
+    {% if is_incremental() %}
+    where batch_id > (select coalesce(max(batch_id), 0) from {{ this }})
+    {% endif %}
 
 ),
 

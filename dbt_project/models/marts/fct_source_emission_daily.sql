@@ -1,12 +1,9 @@
--- Daily emission loads per outlet and pollutant from valid hourly values (HJ 212-2017 Appendix D): wastewater
--- G = D × C × 10⁻³ kg (D the hour's discharge in m³ from w00000-Cou, C in mg/L); flue gas G = C × Q × 10⁻⁶ kg
--- (Q the hour's flue-gas volume in m³ from a00000-Cou, C in mg/m³).
+-- Daily emission loads per outlet and pollutant (HJ 212-2017 Appendix D; computed in int_source__emission_daily).
 with
 
-hourly as (
+daily as (
 
-    select * from {{ ref('int_source__hourly_values') }}
-    where command_code = '2061'
+    select * from {{ ref('int_source__emission_daily') }}
 
 ),
 
@@ -22,49 +19,21 @@ pollutants as (
 
 ),
 
-flows as (
-
-    select mn, data_time, value_cou as hour_volume_m3
-    from hourly
-    where pollutant_code in ('w00000', 'a00000') and is_valid
-
-),
-
-loads as (
-
-    select
-        hourly.mn,
-        hourly.data_time::date                                                   as day,
-        hourly.pollutant_code,
-        case outlets.media
-            when 'water' then hourly.value_avg * flows.hour_volume_m3 * 1e-3
-            else hourly.value_avg * flows.hour_volume_m3 * 1e-6
-        end                                                                      as load_kg
-    from hourly
-    inner join outlets on outlets.mn = hourly.mn
-    inner join pollutants on pollutants.pollutant_code = hourly.pollutant_code and pollutants.amount_unit = 'kg'
-    inner join flows on flows.mn = hourly.mn and flows.data_time = hourly.data_time
-    where hourly.is_valid
-
-),
-
 final as (
 
     select
-        loads.mn,
+        daily.mn,
         outlets.county_code,
         outlets.enterprise_name,
-        loads.day,
-        loads.pollutant_code,
+        daily.day,
+        daily.pollutant_code,
         pollutants.pollutant_name,
         pollutants.is_total_control,
-        round(sum(loads.load_kg)::numeric, 4)                                    as load_kg,
-        count(*)                                                                 as hours_counted
-    from loads
-    inner join outlets on outlets.mn = loads.mn
-    inner join pollutants on pollutants.pollutant_code = loads.pollutant_code
-    group by loads.mn, outlets.county_code, outlets.enterprise_name, loads.day, loads.pollutant_code,
-             pollutants.pollutant_name, pollutants.is_total_control
+        daily.load_kg,
+        daily.hours_counted
+    from daily
+    inner join outlets on outlets.mn = daily.mn
+    inner join pollutants on pollutants.pollutant_code = daily.pollutant_code
 
 )
 

@@ -102,19 +102,19 @@ def test_symlinks_are_not_followed(clean_warehouse, tmp_path):
 
 
 def test_plain_lines_load_exactly_what_the_typed_path_loads(clean_warehouse, tmp_path):
-    """A plain file's own lines go to COPY (fast path); the same rows with a missing marker elsewhere take the
-    typed re-write. Both must store the same values: 2 good rows each, the bad one quarantined in both."""
+    """A plain file's own lines go to COPY (fast path); the same rows with a cell that is not a number elsewhere
+    take the typed re-write. Both must store the same values: 2 good rows each, the bad ones quarantined."""
     import psycopg
 
     rows = [row(), row(tp="2026-10-01 02:00:00", pm25="", co="0.7"), row(tp="2026-10-01 03:00:00", pm10="-5")]
     plain = csv_bytes(*rows)
-    marked = csv_bytes(*rows, row(tp="2026-10-01 04:00:00", code="1265A", pm25="NA"))
+    marked = csv_bytes(*rows, row(tp="2026-10-01 04:00:00", code="1265A", pm25="abc"))
     assert air_stations.parse(plain).plain_lines is not None
     assert air_stations.parse(marked).plain_lines is None
     (tmp_path / "plain.csv").write_bytes(plain)
     (tmp_path / "marked.csv").write_bytes(marked)
     results = {r.name: (r.rows_loaded, r.rows_quarantined) for r in ingest_paths([tmp_path])}
-    assert results == {"plain.csv": (2, 1), "marked.csv": (3, 1)}
+    assert results == {"plain.csv": (2, 1), "marked.csv": (2, 2)}
     cols = ", ".join(["source_row", *air_stations.AIR_STATION_COLUMNS])
     with psycopg.connect(clean_warehouse.url()) as conn:
         def stored(name):
@@ -123,3 +123,136 @@ def test_plain_lines_load_exactly_what_the_typed_path_loads(clean_warehouse, tmp
                                 (name,)).fetchall()
         assert stored("plain.csv") == stored("marked.csv")
         assert [r[11] for r in stored("plain.csv")] == [30.0, None]  # pm2_5: the empty field is missing
+
+
+# ---------------------------------------------------------------- the plain fast path against the typed re-write
+def _variants():
+    good = [row(), row(tp="2026-10-01 02:00:00", pm25="", co="0.7"), row(code="1265A", pm10="1.5e2", co="0.70")]
+    rejected = [row(tp="2026-10-01 03:00:00", pm10="-5"),  # negative
+                row(),                                      # duplicate of the first row
+                row(tp="2026-10-01 04:00:00", code=""),    # no station
+                row(tp="2026-13-01 01:00:00")]              # month 13
+    mixed = [good[0], rejected[0], good[1], rejected[1], rejected[2], good[2], rejected[3]]
+    lf = HEADER + "\n" + "\n".join(mixed) + "\n"
+    return {
+        "lf": lf.encode(),
+        "crlf": lf.replace("\n", "\r\n").encode(),
+        "blank lines": (HEADER + "\n\n" + "\n".join(mixed[:3]) + "\n\n\n" + "\n".join(mixed[3:]) + "\n").encode(),
+        "crlf blank lines": (HEADER + "\r\n" + "\r\n".join(mixed[:3]) + "\r\n\r\n" + "\r\n".join(mixed[3:])).encode(),
+        "no last line end": lf.rstrip("\n").encode(),
+        "bom": b"\xef\xbb\xbf" + lf.encode(),
+        "gbk": lf.encode("gbk"),
+        "clean": (HEADER + "\n" + "\n".join(good) + "\n").encode(),
+        # missing markers: in numbers (the strict read fails on them), in text, next to each other, at a line end
+        "markers": (HEADER + "\n" + "\n".join(mixed).replace(",80,", ",—,").replace(",,,,20,", ",--,NA,-,20,")
+                    .replace("环保大楼", "N/A").replace(",0.6,\n", ",0.6,NULL\n") + "\n").encode(),
+        "markers, crlf, marker at the very end": (
+            HEADER + "\r\n" + "\r\n".join(mixed).replace(",118.87,", ",—,").replace(",,80,", ",nan,80,")
+            .replace(",0.6,", ",0.6,null") + "\r\n" + row(tp="2026-10-01 09:00:00").replace(",0.6,", ",null,—")
+        ).encode(),
+        "markers in text only": lf.replace("环保大楼,,", "环保大楼,—,").encode(),
+        "station code NA read strictly": lf.replace(",1265A,", ",NA,").encode(),
+    }
+
+
+# (name, bytes whose plain lines are sent) — sent the careful way the same rows must come out the same
+PLAIN_CASES = sorted(_variants().items())
+
+
+def _stored(url, name):
+    import psycopg
+
+    cols = ", ".join(["source_row", *air_stations.AIR_STATION_COLUMNS])
+    with psycopg.connect(url) as conn:
+        return conn.execute(f"""select {cols} from raw.air_station_hourly h join ops.files f using (file_sha256)
+                                where f.original_name = %s order by source_row""", (name,)).fetchall()
+
+
+def _quarantined(url, name):
+    import psycopg
+
+    with psycopg.connect(url) as conn:
+        return conn.execute("""select q.source_row, q.reason_code, q.reason_zh, q.record from quarantine.rows q
+                               join ops.files f using (file_sha256) where f.original_name = %s order by 1""",
+                            (name,)).fetchall()
+
+
+@pytest.mark.parametrize("name,data", PLAIN_CASES, ids=[n for n, _ in PLAIN_CASES])
+def test_plain_blocks_store_exactly_what_the_typed_rewrite_stores(clean_warehouse, tmp_path, monkeypatch, name, data):
+    """The same rows through both ways to COPY: the file's own lines (with line ends, blank lines, byte-order mark,
+    GBK, rejected rows in between) and the CSV re-written from the typed values. Same stored values, same quarantine
+    rows with the same Chinese reasons, counts reconciled."""
+    parsed = air_stations.parse(data)
+    assert parsed.plain is not None, "this file should take the fast path"
+    assert len(parsed.plain_lines) == len(parsed.rows)
+    fast, careful = tmp_path / "fast.csv", tmp_path / "careful.csv"
+    fast.write_bytes(data)
+    careful.write_bytes(data + b"\n")  # other bytes (a blank line more), same rows
+    [r_fast] = ingest_paths([fast])
+    monkeypatch.setattr(air_stations, "_plain_text", lambda *a, **k: None)
+    assert air_stations.parse(data).plain_lines is None
+    [r_careful] = ingest_paths([careful])
+    assert (r_fast.status, r_fast.kind, r_careful.status) == ("loaded", "air_station_hourly", "loaded")
+    assert (r_fast.rows_received, r_fast.rows_loaded, r_fast.rows_quarantined) == \
+           (r_careful.rows_received, r_careful.rows_loaded, r_careful.rows_quarantined)
+    assert r_fast.rows_received == r_fast.rows_loaded + r_fast.rows_quarantined
+    url = clean_warehouse.url()
+    assert _stored(url, "fast.csv") == _stored(url, "careful.csv")
+    assert len(_stored(url, "fast.csv")) == r_fast.rows_loaded
+    assert _quarantined(url, "fast.csv") == _quarantined(url, "careful.csv")
+    if name != "clean":
+        assert [r[1] for r in _quarantined(url, "fast.csv")] == [
+            "negative:pm10", "duplicate_station_hour", "missing_station", "bad_timepoint"]
+        cols = ["source_row", *air_stations.AIR_STATION_COLUMNS]
+        first, *_ = stored = [dict(zip(cols, r)) for r in _stored(url, "fast.csv")]
+        assert (first["stationcode"], first["pm2_5"], first["pm2_5_24h"]) == ("1264A", 30.0, None)
+        code = "NA" if name == "station code NA read strictly" else "1265A"  # kept as written, like any code
+        [third] = [r for r in stored if r["source_row"] == 7]
+        assert (third["stationcode"], third["pm10"], third["co"]) == (code, 150.0, 0.7)  # 1.5e2, 0.70 as numbers
+
+
+@pytest.mark.parametrize("name,data", [*PLAIN_CASES, ("blank lines before the header", b"\n\n" + _variants()["lf"])])
+def test_plain_lines_are_the_accepted_rows_own_lines(name, data):
+    parsed = air_stations.parse(data)
+    lines = [ln.decode().split(",") for ln in parsed.plain_lines]
+    rows = parsed.rows
+    assert [(ln[0], ln[1], float(ln[8])) for ln in lines] == list(zip(rows["timepoint_text"], rows["stationcode"],
+                                                                      rows["pm10"]))
+    assert all(len(ln) == len(air_stations.AIR_STATION_COLUMNS) for ln in lines)
+
+
+@pytest.mark.parametrize("rows_per_block", [1, 2, 3, 1000])
+def test_copy_blocks_are_the_rows_whatever_the_block_size(rows_per_block):
+    data = _variants()["blank lines"]
+    for parsed in (air_stations.parse(data), air_stations.ParsedAirFile(**{**air_stations.parse(data).__dict__,
+                                                                          "plain": None})):
+        whole = b"".join(parsed.copy_blocks(7, "ab" * 32, rows_per_block=10**6))
+        assert b"".join(parsed.copy_blocks(7, "ab" * 32, rows_per_block=rows_per_block)) == whole
+        lines = whole.decode().splitlines()
+        assert len(lines) == len(parsed.rows) == 3
+        assert all(ln.startswith(f"7,{'ab' * 32},{n},") for ln, n in zip(lines, parsed.rows["source_row"]))
+
+
+@pytest.mark.parametrize("case,line", [
+    ("short line", "2026-10-01 05:00:00,1264A,118.87,28.94,衢州市"),   # pandas pads it; COPY would refuse it
+    ("exponent under", row(tp="2026-10-01 05:00:00", pm25="1e-400")),   # 0 for pandas, out of range for PostgreSQL
+    ("exponent over", row(tp="2026-10-01 05:00:00", pm25="1e400")),     # inf for pandas, out of range for PostgreSQL
+    ("blank after separator", row(tp="2026-10-01 05:00:00", pm25=" 30")),
+    ("blank at line start", " " + row(tp="2026-10-01 05:00:00")),
+    ("quoted", row(tp="2026-10-01 05:00:00").replace("环保大楼", '"环保大楼"')),
+    ("not a number", row(tp="2026-10-01 05:00:00", pm25="abc")),
+])
+def test_files_the_fast_path_would_get_wrong_are_rewritten(clean_warehouse, tmp_path, case, line):
+    data = csv_bytes(row(), line)
+    parsed = air_stations.parse(data)
+    assert parsed.plain_lines is None
+    (tmp_path / "f.csv").write_bytes(data)
+    [res] = ingest_paths([tmp_path / "f.csv"])
+    assert res.status == "loaded" and res.rows_received == 2
+    assert res.rows_loaded == len(parsed.rows) and res.rows_quarantined == len(parsed.rejects)
+
+
+def test_lone_carriage_return_is_not_sent_as_it_is():
+    data = (HEADER + "\r" + row() + "\r" + row(tp="2026-10-01 02:00:00") + "\r").encode()
+    parsed = air_stations.parse(data)
+    assert len(parsed.rows) == 2 and parsed.plain_lines is None

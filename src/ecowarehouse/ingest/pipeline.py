@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import hashlib
-import io
 import logging
 import os
 from dataclasses import dataclass
@@ -190,25 +189,17 @@ def _load_air(name, sha, size, archived, kind, parsed: air_stations.ParsedAirFil
             return FileResult(name, sha, kind, "already_ingested")
         rows = parsed.rows
         if len(rows):
-            months = rows["timepoint"].dt.to_period("M").unique()
-            for m in months:
-                db.ensure_month_partition(conn, RAW_TABLES[kind], m.start_time.date())
-            cols = ["batch_id", "file_sha256", "source_row", *AIR_STATION_COLUMNS]
-            buf = io.StringIO()
-            if parsed.plain_lines is not None:
-                prefix = f"{batch_id},{sha},"
-                buf.write("\n".join(f"{prefix}{n},{line}" for n, line in zip(rows["source_row"].tolist(),
-                                                                            parsed.plain_lines)))
-                buf.write("\n")
-            else:
-                out = rows.assign(batch_id=batch_id, file_sha256=sha, timepoint=rows["timepoint_text"])
-                out[cols].to_csv(buf, index=False, header=False)
+            for month_start in parsed.months():
+                db.ensure_month_partition(conn, RAW_TABLES[kind], month_start)
             schema, table = RAW_TABLES[kind].split(".")
-            copy_sql = sql.SQL("copy {}.{} ({}) from stdin with (format csv)").format(
-                sql.Identifier(schema), sql.Identifier(table), sql.SQL(", ").join(map(sql.Identifier, cols))
+            # UTF-8 blocks whatever the client encoding; the server stores one block while the next is formatted
+            copy_sql = sql.SQL("copy {}.{} ({}) from stdin with (format csv, encoding 'UTF8')").format(
+                sql.Identifier(schema), sql.Identifier(table),
+                sql.SQL(", ").join(map(sql.Identifier, air_stations.COPY_COLUMNS)),
             )
             with conn.cursor().copy(copy_sql) as copy:
-                copy.write(buf.getvalue())
+                for block in parsed.copy_blocks(batch_id, sha):
+                    copy.write(block)
         _quarantine(conn, sha, batch_id, kind,
                     [(r["source_row"], r["reason_code"], r["reason_zh"], station_county.get(r["stationcode"] or ""),
                       r["record"]) for r in parsed.rejects])

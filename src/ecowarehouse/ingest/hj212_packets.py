@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from ecowarehouse.hj212.packet import check_frame, parse_segment
+from ecowarehouse.hj212.packet import check_frames, parse_segment
 from ecowarehouse.ingest.formats import FileRejected, decode_text
 
 DATA_COMMANDS = {"2011", "2051", "2061", "2031"}  # real-time, minute, hourly, daily pollutant data (Table 9)
@@ -64,7 +64,10 @@ def parse(data: bytes) -> ParsedPackets:
         raise FileRejected("unknown_kind", "不是 HJ 212 数据包文件")
     out = ParsedPackets()
     pending: dict[tuple, list] = {}  # (mn, qn, cn) → [(line_no, header, factors, frame, packet), …]
-    for line_no, line in enumerate(text.splitlines(), start=1):
+    lines = text.splitlines()
+    # all CRCs of the file at once (numpy); the loop takes the frames in line order
+    frames = iter(check_frames([line[line.find("##"):].strip() for line in lines if line.strip() and "##" in line]))
+    for line_no, line in enumerate(lines, start=1):
         if not line.strip():
             continue
         out.received += 1
@@ -73,7 +76,7 @@ def parse(data: bytes) -> ParsedPackets:
             _reject(out, line_no, "no_frame", "该行没有以“##”开头的数据包", line)
             continue
         packet = line[at:].strip()
-        frame = check_frame(packet)
+        frame = next(frames)
         if frame.verdict == "INVALID":
             _reject(out, line_no, frame.reason_code, frame.reason_zh, packet)
             continue

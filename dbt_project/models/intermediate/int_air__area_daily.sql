@@ -35,9 +35,7 @@ touched as (
 
     select distinct area_code, obs_date
     from assignments
-    {% if is_incremental() %}
-    where max_batch_id > (select coalesce(max(max_batch_id), 0) from {{ this }})
-    {% endif %}
+    where {{ new_batches('max_batch_id', 'max_batch_id') }}
 
 ),
 

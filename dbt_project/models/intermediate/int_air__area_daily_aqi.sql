@@ -9,9 +9,7 @@ with
 daily_long as (
 
     select * from {{ ref('int_air__area_daily_long') }}
-    {% if is_incremental() %}
-    where max_batch_id > (select coalesce(max(max_batch_id), 0) from {{ this }})
-    {% endif %}
+    where {{ new_batches('max_batch_id', 'max_batch_id') }}
 
 ),
 

@@ -19,9 +19,7 @@ touched as (
 
     select distinct station_code, month
     from computed
-    {% if is_incremental() %}
-    where batch_id > (select coalesce(max(max_batch_id), 0) from {{ this }})
-    {% endif %}
+    where {{ new_batches('batch_id', 'max_batch_id') }}
 
 ),
 

@@ -9,11 +9,9 @@ with
 hourly as (
 
     select * from {{ ref('int_air__station_hourly') }}
-    {% if is_incremental() %}
     where (station_code, obs_date) in (
         select station_code, obs_date from {{ ref('int_air__station_hourly') }}
-        where batch_id > (select coalesce(max(max_batch_id), 0) from {{ this }}))
-    {% endif %}
+        where {{ new_batches('batch_id', 'max_batch_id') }})
 
 ),
 

@@ -9,9 +9,7 @@ with
 hourly as (
 
     select * from {{ ref('stg_raw__air_station_hourly') }}
-    {% if is_incremental() %}
-    where batch_id > (select coalesce(max(batch_id), 0) from {{ this }})
-    {% endif %}
+    where {{ new_batches() }}
 
 ),
 

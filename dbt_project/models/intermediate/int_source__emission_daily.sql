@@ -28,9 +28,7 @@ touched as (
 
     select distinct mn, data_time::date as day
     from hourly_all
-    {% if is_incremental() %}
-    where batch_id > (select coalesce(max(max_batch_id), 0) from {{ this }})
-    {% endif %}
+    where {{ new_batches('batch_id', 'max_batch_id') }}
 
 ),
 

@@ -9,9 +9,7 @@ values_in as (
 
     select * from {{ ref('stg_raw__hj212_values') }}
     where command_code in ('2061', '2031')
-    {% if is_incremental() %}
-      and batch_id > (select coalesce(max(batch_id), 0) from {{ this }})
-    {% endif %}
+    and {{ new_batches() }}
 
 ),
 

@@ -21,9 +21,7 @@ touched as (
 
     select distinct station_code, observed_at::date as obs_date
     from readings
-    {% if is_incremental() %}
-    where batch_id > (select coalesce(max(max_batch_id), 0) from {{ this }})
-    {% endif %}
+    where {{ new_batches('batch_id', 'max_batch_id') }}
 
 ),
 

@@ -22,18 +22,14 @@ packets as (
 
     select * from {{ ref('stg_raw__hj212_values') }}
     where command_code = '2061'
-    {% if is_incremental() %}
-      and batch_id > (select coalesce(max(batch_id), 0) from {{ this }})
-    {% endif %}
+    and {{ new_batches() }}
 
 ),
 
 platform as (
 
     select * from {{ ref('stg_raw__water_auto_platform') }}
-    {% if is_incremental() %}
-    where batch_id > (select coalesce(max(batch_id), 0) from {{ this }})
-    {% endif %}
+    where {{ new_batches() }}
 
 ),
 

@@ -1,0 +1,10 @@
+{#- The incremental models' filter: rows of batches that arrived after the last run (batch ids only grow, ops.batches).
+    `column` is the row's batch id, `watermark` the column of this model that holds the last batch it has seen.
+    A full build reads everything. -#}
+{% macro new_batches(column='batch_id', watermark='batch_id') -%}
+    {%- if is_incremental() -%}
+        {{ column }} > (select coalesce(max({{ watermark }}), 0) from {{ this }})
+    {%- else -%}
+        true
+    {%- endif -%}
+{%- endmacro %}

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from ecowarehouse.hj212.packet import check_frames, parse_segment
+from ecowarehouse.hj212.packet import check_frames, iter_parse_segments
 from ecowarehouse.ingest.formats import FileRejected, decode_text
 
 DATA_COMMANDS = {"2011", "2051", "2061", "2031"}  # real-time, minute, hourly, daily pollutant data (Table 9)
@@ -65,8 +65,10 @@ def parse(data: bytes) -> ParsedPackets:
     out = ParsedPackets()
     pending: dict[tuple, list] = {}  # (mn, qn, cn) → [(line_no, header, factors, frame, packet), …]
     lines = text.splitlines()
-    # all CRCs of the file at once (numpy); the loop takes the frames in line order
-    frames = iter(check_frames([line[line.find("##"):].strip() for line in lines if line.strip() and "##" in line]))
+    # all CRCs of the file at once (numpy), the valid segments tokenised in chunks; the loop takes them in line order
+    checked = check_frames([line[line.find("##"):].strip() for line in lines if line.strip() and "##" in line])
+    frames = iter(checked)
+    parsed = iter_parse_segments([f.segment for f in checked if f.verdict != "INVALID"])
     for line_no, line in enumerate(lines, start=1):
         if not line.strip():
             continue
@@ -80,11 +82,11 @@ def parse(data: bytes) -> ParsedPackets:
         if frame.verdict == "INVALID":
             _reject(out, line_no, frame.reason_code, frame.reason_zh, packet)
             continue
-        try:
-            header, factors = parse_segment(frame.segment)
-        except UnicodeDecodeError:
+        segment = next(parsed)
+        if segment is None:  # not UTF-8
             _reject(out, line_no, "bad_encoding", "数据段含有无法识别的字符", packet)
             continue
+        header, factors = segment
         pnum, pno = header.get("PNUM"), header.get("PNO")
         if pnum and pnum.isdigit() and int(pnum) > 1:
             key = (header.get("MN"), header.get("QN"), header.get("CN"))

@@ -680,6 +680,7 @@ def generate(out_dir: Path, *, seed: int = DEFAULT_SEED, latest_month: str = DEF
     if source_packets:
         summary["source_packets"] = _sibling("generate_source_packets").generate(out_dir, latest_month=latest_month)
         summary["water_auto"] = _sibling("generate_water_auto").generate(out_dir, latest_month=latest_month)
+        summary["hazwaste"] = _sibling("generate_hazwaste").generate(out_dir, latest_month=latest_month)["summary"]
     return summary
 
 

@@ -43,7 +43,10 @@ def _header_fields(text: str) -> list[str]:
 def detect_kind(data: bytes) -> str:
     """Decide what a delivered file is from its content, never from its name."""
     if data[:4] == b"PK\x03\x04" or data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
-        return "county_report"  # Excel workbooks are county submissions; the sheets say which forms
+        from ecowarehouse.ingest.hazwaste import workbook_kind
+
+        # a manifest or declaration export on the first sheet; any other workbook is a county submission
+        return workbook_kind(data) or "county_report"
     try:
         text = decode_text(data[:65536]).text
     except FileRejected:
@@ -60,6 +63,11 @@ def detect_kind(data: bytes) -> str:
 
     if looks_like_platform_export(fields):
         return "water_auto_platform"
+    from ecowarehouse.ingest.hazwaste import text_kind
+
+    hazwaste_kind = text_kind(text)
+    if hazwaste_kind:
+        return hazwaste_kind
     if _looks_like_county_form(text):
         return "county_report"
     raise FileRejected(

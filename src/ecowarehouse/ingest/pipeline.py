@@ -12,7 +12,7 @@ from psycopg import sql
 from psycopg.types.json import Jsonb
 
 from ecowarehouse import db, registry, settings
-from ecowarehouse.ingest import air_stations, county_reports, hj212_packets, water_stations, workbook
+from ecowarehouse.ingest import air_stations, county_reports, hazwaste, hj212_packets, water_stations, workbook
 from ecowarehouse.ingest.formats import AIR_STATION_COLUMNS, FileRejected, detect_kind
 
 log = logging.getLogger(__name__)
@@ -76,6 +76,10 @@ def ingest_file(path: Path, conn) -> FileResult:
         if kind == "water_auto_platform":
             readings = water_stations.parse(data, delivered.astimezone(settings.LOCAL_TZ).date())
             return _load_water_platform(name, sha, len(data), archived, delivered, readings, conn)
+        if kind in HAZWASTE:
+            parse = hazwaste.parse_manifests if kind == "hw_manifests" else hazwaste.parse_declarations
+            parsed_hw = parse(data, delivered.astimezone(settings.LOCAL_TZ).date())
+            return _load_hazwaste(name, sha, len(data), archived, delivered, kind, parsed_hw, conn)
         parsed = air_stations.parse(data)
     except FileRejected as rej:
         return _record_rejection(name, sha, len(data), archived, kind, delivered, rej, conn)
@@ -238,6 +242,26 @@ def _load_water_platform(name, sha, size, archived, delivered, parsed: water_sta
             db.ensure_month_partition(conn, "raw.water_auto_platform", month)
         _copy_rows(conn, "raw.water_auto_platform", ["batch_id", "file_sha256", *water_stations.COLUMNS],
                    ([batch_id, sha, *r[:-2], Jsonb(r[-2]), Jsonb(r[-1])] for r in parsed.rows))
+        _quarantine(conn, sha, batch_id, kind,
+                    [(r["source_row"], r["reason_code"], r["reason_zh"], r["county_code"], r["record"])
+                     for r in parsed.rejects])
+        _close_batch(conn, sha, batch_id, parsed.received, len(parsed.rows), len(parsed.rejects))
+    return FileResult(name, sha, kind, "loaded", parsed.received, len(parsed.rows), len(parsed.rejects))
+
+
+HAZWASTE = {"hw_manifests": ("raw.hw_manifests", hazwaste.MANIFEST_COLUMNS),
+            "hw_declarations": ("raw.hw_declarations", hazwaste.DECLARATION_COLUMNS)}
+
+
+def _load_hazwaste(name, sha, size, archived, delivered, kind, parsed: hazwaste.ParsedHazwaste, conn) -> FileResult:
+    """Manifests and declarations: one loader, the kind names the table (raw tables are not partitioned)."""
+    table, cols = HAZWASTE[kind]
+    with conn.transaction():
+        batch_id = _open_batch(conn, name, sha, size, archived, kind, delivered)
+        if batch_id is None:
+            return FileResult(name, sha, kind, "already_ingested")
+        _copy_rows(conn, table, ["batch_id", "file_sha256", *cols],
+                   ([batch_id, sha, *r[:-1], Jsonb(r[-1])] for r in parsed.rows))
         _quarantine(conn, sha, batch_id, kind,
                     [(r["source_row"], r["reason_code"], r["reason_zh"], r["county_code"], r["record"])
                      for r in parsed.rejects])

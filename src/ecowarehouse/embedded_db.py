@@ -22,6 +22,14 @@ DATABASE = "ecowarehouse"
 DEFAULT_PORT = 54329
 
 
+# A local warehouse server, not a replica source: with wal_level=minimal a table created and filled in one transaction
+# (dbt's CREATE TABLE AS, COPY into a new partition) skips the WAL; the memory settings let the window functions and
+# hash joins of the daily statistics run in memory, and a bulk load of history does not force a checkpoint every GB.
+# Production servers (docker-compose) keep their own settings.
+TUNING = ("-c wal_level=minimal -c max_wal_senders=0 -c shared_buffers=256MB -c work_mem=64MB "
+          "-c maintenance_work_mem=256MB -c max_wal_size=4GB")
+
+
 def _paths() -> dict[str, Path]:
     base = state_dir()
     return {
@@ -162,7 +170,7 @@ def ensure_running() -> DbParams:
             port = _free_port(DEFAULT_PORT)
             p["port"].write_text(f"{port}\n")
         _prepare_permissions(pgdata)
-        opts = f"-c listen_addresses=127.0.0.1 -p {port} -c unix_socket_directories='' -c max_connections=100"
+        opts = f"-c listen_addresses=127.0.0.1 -p {port} -c unix_socket_directories='' -c max_connections=100 {TUNING}"
         log = pgdata / "server.log"
         res = _pg("pg_ctl", ["-w", "-t", "60", "-l", str(log), "-o", opts, "start"], pgdata, timeout=90)
         if res.returncode != 0:

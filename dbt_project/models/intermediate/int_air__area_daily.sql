@@ -1,7 +1,8 @@
 -- Daily concentrations per county and for the city. HJ 663 §3.4 (urban scale): the area value is the arithmetic mean
 -- of its stations' valid daily concentrations; IAQI/AQI are computed afterwards from these means, never by averaging
 -- station AQIs.
-{{ config(materialized='incremental', unique_key=['area_code', 'obs_date'], incremental_strategy='delete+insert') }}
+{{ config(materialized='incremental', unique_key=['area_code', 'obs_date'], incremental_strategy='delete+insert',
+          indexes=[{'columns': ['area_code', 'obs_date']}, {'columns': ['max_batch_id']}]) }}
 -- Incremental: the area-days whose station-days the new batches touched are recomputed from all their stations.
 with
 

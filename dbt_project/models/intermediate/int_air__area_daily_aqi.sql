@@ -2,7 +2,8 @@
 -- 十三五 indicators always read the HJ 633-2012 rows). HJ 633-2012 §5.1.2: the daily report uses the 24-h means of
 -- SO2, NO2, CO, PM10, PM2.5, the daily max 1-h O3 and the daily max 8-h O3.
 {{ config(materialized='incremental', unique_key=['standard_code', 'area_code', 'obs_date'],
-          incremental_strategy='delete+insert') }}
+          incremental_strategy='delete+insert',
+          indexes=[{'columns': ['standard_code', 'area_code', 'obs_date']}, {'columns': ['max_batch_id']}]) }}
 -- Incremental: only the area-days recomputed upstream since the last run.
 with
 

@@ -1,5 +1,6 @@
 {{ config(materialized='incremental', unique_key=['station_code', 'month', 'aqi_standard'],
-          incremental_strategy='delete+insert') }}
+          incremental_strategy='delete+insert',
+          indexes=[{'columns': ['station_code', 'month', 'aqi_standard']}, {'columns': ['max_batch_id']}]) }}
 -- The real-time AQI we compute against the `aqi` the station file carries, per station, month and HJ 633 version;
 -- an hour delivered again (a corrected re-send) counts once, with its latest batch, as in the statistics.
 -- Incremental: only the station-months that the new batches touched are recounted, from all their hours.

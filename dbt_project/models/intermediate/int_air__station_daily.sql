@@ -2,7 +2,8 @@
 --   24-h means need >= daily_min_hours valid hours (GB 3095-2012 §8 Table 4: 20);
 --   O3 8-h moving averages for the 17 windows ending 08:00…24:00, each needing >= 6 valid hours (Table 4);
 --   the day's O3 max 8-h needs >= 14 valid windows, or is kept anyway when above the limit (HJ 663-2013 §6.1.2).
-{{ config(materialized='incremental', unique_key=['station_code', 'obs_date'], incremental_strategy='delete+insert') }}
+{{ config(materialized='incremental', unique_key=['station_code', 'obs_date'], incremental_strategy='delete+insert',
+          indexes=[{'columns': ['station_code', 'obs_date']}, {'columns': ['max_batch_id']}]) }}
 -- Incremental: only the station-days that the new batches touched are recomputed, from all their hours.
 with
 

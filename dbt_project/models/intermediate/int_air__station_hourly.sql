@@ -1,4 +1,5 @@
-{{ config(materialized='incremental', unique_key=['station_code', 'observed_at'], incremental_strategy='delete+insert') }}
+{{ config(materialized='incremental', unique_key=['station_code', 'observed_at'], incremental_strategy='delete+insert',
+          indexes=[{'columns': ['station_code', 'observed_at']}, {'columns': ['batch_id']}, {'columns': ['station_code', 'obs_date']}]) }}
 -- Hourly values of the registry's stations, one row per station and hour: when an hour is delivered again (a
 -- corrected re-send), the latest batch wins. Stations of other cities in the national files are left out here.
 -- Incremental: a run reads only the batches that arrived since the last run (a later batch replaces the hour).

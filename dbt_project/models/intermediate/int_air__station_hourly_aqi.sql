@@ -1,4 +1,5 @@
-{{ config(materialized='incremental', unique_key=['batch_id', 'station_code', 'observed_at']) }}
+{{ config(materialized='incremental', unique_key=['batch_id', 'station_code', 'observed_at'],
+          indexes=[{'columns': ['batch_id', 'station_code', 'observed_at']}, {'columns': ['station_code', 'observed_at']}]) }}
 -- Real-time (hourly) AQI of each delivered station-hour under the HJ 633 version in force that hour, as the national
 -- platform publishes it (HJ 633-2012 §5.1.3): SO2, NO2, CO, O3 1-h values against the 1-h rows of Table 1, PM10 and
 -- PM2.5 24-h moving averages against the 24-h rows; an SO2 1-h value above 800 gets its IAQI from the SO2 24-h

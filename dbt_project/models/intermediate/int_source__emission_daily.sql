@@ -1,4 +1,5 @@
-{{ config(materialized='incremental', unique_key=['mn', 'day', 'pollutant_code'], incremental_strategy='delete+insert') }}
+{{ config(materialized='incremental', unique_key=['mn', 'day', 'pollutant_code'], incremental_strategy='delete+insert',
+          indexes=[{'columns': ['mn', 'day', 'pollutant_code']}, {'columns': ['max_batch_id']}]) }}
 -- Daily emission loads per outlet and pollutant from valid hourly values (HJ 212-2017 Appendix D): wastewater
 -- G = D × C × 10⁻³ kg (D the hour's discharge in m³ from w00000-Cou, C in mg/L); flue gas G = C × Q × 10⁻⁶ kg
 -- (Q the hour's flue-gas volume in m³ from a00000-Cou, C in mg/m³).

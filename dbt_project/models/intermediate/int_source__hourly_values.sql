@@ -1,5 +1,6 @@
 {{ config(materialized='incremental', unique_key=['mn', 'command_code', 'data_time', 'pollutant_code'],
-          incremental_strategy='delete+insert') }}
+          incremental_strategy='delete+insert',
+          indexes=[{'columns': ['mn', 'command_code', 'data_time', 'pollutant_code']}, {'columns': ['batch_id']}]) }}
 -- Hourly (CN 2061) and daily (CN 2031) values of registered outlets, with HJ/T 212-2005 codes mapped to HJ 212-2017
 -- (Appendix B) and one row per outlet, period and pollutant: a period sent again is replaced by the latest batch.
 -- Incremental: a run reads only the batches that arrived since the last run.

@@ -1,5 +1,6 @@
 {{ config(materialized='incremental', unique_key=['station_code', 'obs_date', 'item_code'],
-          incremental_strategy='delete+insert') }}
+          incremental_strategy='delete+insert',
+          indexes=[{'columns': ['station_code', 'obs_date', 'item_code']}, {'columns': ['max_batch_id']}]) }}
 -- Daily mean of each automatic station's valid readings per item, with the day's capture rate (valid readings /
 -- readings expected at the station's interval, 24 h / 4 h = 6 for four-hourly stations).
 -- Incremental: only the station-days that the new batches touched are recomputed, from all their readings.

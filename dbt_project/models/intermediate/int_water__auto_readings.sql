@@ -1,5 +1,6 @@
 {{ config(materialized='incremental', unique_key=['station_code', 'observed_at', 'item_code'],
-          incremental_strategy='delete+insert') }}
+          incremental_strategy='delete+insert',
+          indexes=[{'columns': ['station_code', 'observed_at', 'item_code']}, {'columns': ['batch_id']}]) }}
 -- Readings of the automatic water stations, each from the channel its station is registered with (HJ 212 ST=21 hourly
 -- packets, or the national platform's export), in GB 3838 units (µg/L metals of HJ 212 Table B.1 → mg/L); one row per
 -- station, time and item: a reading sent again is replaced by the latest batch.

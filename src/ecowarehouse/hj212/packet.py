@@ -476,18 +476,27 @@ def _interpret(t: list, cp: int, stop: int):
 def _compiled_builder(header: dict[str, int], factors: dict[str, dict[str, int]], size: int):
     # The layout's token positions resolved once; no code is generated from what a sender wrote.
     head_items = tuple(header.items())
-    factor_items = tuple((code, tuple(attrs.items())) for code, attrs in factors.items())
+    # a factor's (name, position) pairs flattened; most factors carry two or three fields (-Rtd/-Avg and -Flag, …)
+    factor_items = tuple((code, len(attrs), tuple(x for pair in attrs.items() for x in pair))
+                         for code, attrs in factors.items())
 
     def build(t):
-        # plain loops, not nested comprehensions: in Python 3.11 each comprehension is a function call, twice as slow
+        # plain loops and dict displays, not comprehensions: in Python 3.11 each comprehension is a function call
         header = {}
         for k, i in head_items:
             header[k] = t[i]
         factors = {}
-        for code, attrs in factor_items:
-            factors[code] = group = {}
-            for a, i in attrs:
-                group[a] = t[i]
+        for code, n, p in factor_items:
+            if n == 2:
+                a, i, b, j = p
+                factors[code] = {a: t[i], b: t[j]}
+            elif n == 3:
+                a, i, b, j, c, k = p
+                factors[code] = {a: t[i], b: t[j], c: t[k]}
+            else:
+                factors[code] = group = {}
+                for at in range(0, 2 * n, 2):
+                    group[p[at]] = t[p[at + 1]]
         return header, factors
 
     return build

@@ -92,27 +92,6 @@ TRANSPORTERS = [
 ]
 HOME_TRANSPORTER = {"龙游县": 2, "江山市": 3, "常山县": 4, "开化县": 4, "衢江区": 1}  # else 衢州市恒安
 
-# The codes this demo uses, as in 国家危险废物名录（2021年版）(shared/reference/hw_codes_2021.csv; the repository
-# carries no copy, so the few rows needed are here): code → (category, category name, hazard as printed).
-HW_CODES = {
-    "841-001-01": ("HW01", "医疗废物", "In"), "841-002-01": ("HW01", "医疗废物", "In"),
-    "900-402-06": ("HW06", "废有机溶剂与含有机溶剂废物", "T，I，R"), "900-404-06": ("HW06", "废有机溶剂与含有机溶剂废物", "T，I，R"),
-    "900-200-08": ("HW08", "废矿物油与含矿物油废物", "T，I"), "900-210-08": ("HW08", "废矿物油与含矿物油废物", "T，I"),
-    "900-214-08": ("HW08", "废矿物油与含矿物油废物", "T，I"), "900-217-08": ("HW08", "废矿物油与含矿物油废物", "T，I"),
-    "900-218-08": ("HW08", "废矿物油与含矿物油废物", "T，I"), "900-249-08": ("HW08", "废矿物油与含矿物油废物", "T，I"),
-    "900-006-09": ("HW09", "油/水、烃/水混合物或乳化液", "T"),
-    "900-013-11": ("HW11", "精（蒸）馏残渣", "T"), "261-008-11": ("HW11", "精（蒸）馏残渣", "T"),
-    "261-013-11": ("HW11", "精（蒸）馏残渣", "T"), "261-019-11": ("HW11", "精（蒸）馏残渣", "T"),
-    "261-027-11": ("HW11", "精（蒸）馏残渣", "T"), "261-101-11": ("HW11", "精（蒸）馏残渣", "T，R"),
-    "900-252-12": ("HW12", "染料、涂料废物", "T，I"), "900-014-13": ("HW13", "有机树脂类废物", "T"),
-    "336-063-17": ("HW17", "表面处理废物", "T"), "336-064-17": ("HW17", "表面处理废物", "T/C"),
-    "772-002-18": ("HW18", "焚烧处置残渣", "T"),
-    "900-300-34": ("HW34", "废酸", "C，T"), "900-349-34": ("HW34", "废酸", "C，T"), "900-352-35": ("HW35", "废碱", "C，T"),
-    "261-084-45": ("HW45", "含有机卤化物废物", "T"),
-    "900-039-49": ("HW49", "其他废物", "T"), "900-041-49": ("HW49", "其他废物", "T/In"),
-    "900-047-49": ("HW49", "其他废物", "T/C/I/R"),
-    "261-151-50": ("HW50", "废催化剂", "T"), "772-007-50": ("HW50", "废催化剂", "T"),
-}
 # code → (usual names on the manifest, form, packaging); the written 废物名称 is "俗称（名录类别名称）"
 WASTE_STYLE = {
     "841-001-01": (("感染性废物",), "固态", "专用周转箱"), "841-002-01": (("损伤性废物",), "固态", "利器盒"),
@@ -134,6 +113,17 @@ WASTE_STYLE = {
     "900-047-49": (("实验室废液", "实验室废物"), "液态", "塑料桶"),
     "261-151-50": (("废催化剂",), "固态", "吨袋"), "772-007-50": (("废脱硝催化剂",), "固态", "木箱"),
 }
+def _list_2021(codes) -> dict[str, tuple[str, str, str]]:
+    """code → (category, category name, hazard as printed) from the repository's copy of 国家危险废物名录（2021年版）."""
+    seed = Path(__file__).resolve().parents[1] / "seeds" / "ref_hw_codes_2021.csv"
+    with open(seed, encoding="utf-8", newline="") as fh:
+        rows = {r["waste_code"]: r for r in csv.DictReader(fh)}
+    return {c: (rows[c]["hw_category"], rows[c]["category_name"], rows[c]["hazard_characteristics"]) for c in codes}
+
+
+# The codes this demo uses (a KeyError here means a code not in the 2021 list)
+HW_CODES = _list_2021(WASTE_STYLE)
+
 CHEM_HW11 = ("261-008-11", "261-013-11", "261-019-11", "261-027-11", "261-101-11")
 # a code written on one manifest that is in neither the 2021 list nor of the 900-000-XX form of 第六条
 # (900-999-49, often used for this, is in the 2021 list: 有关部门依法收缴以及接收的公众上交的危险化学品)

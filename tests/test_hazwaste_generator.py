@@ -148,7 +148,8 @@ def test_deterministic(gen, out, tmp_path):
 
 
 @needs_reference
-def test_embedded_codes_are_the_2021_list(gen, reference):
+def test_seed_codes_are_the_2021_list(gen, reference):
+    # the generator reads seeds/ref_hw_codes_2021.csv: the seed must be the reference list
     for code, (cat, name, hazard) in gen.HW_CODES.items():
         ref = reference[code]
         assert (ref["hw_category"], ref["category_name"], ref["hazard_characteristics"]) == (cat, name, hazard), code

@@ -84,7 +84,7 @@ manifest_rows as (
         null::numeric                                                            as produced_t,
         -- what a county clerk reads: the manifest, what is wrong, what to check
         format('联单%s（%s，%s %s，%s吨，%s → %s）：', manifest_no, generator_name, waste_code,
-               coalesce(waste_name, ''), shipped_t, to_char(shipped_at, 'YYYY-MM-DD'),
+               coalesce(waste_name, ''), round(shipped_t, 3), to_char(shipped_at, 'YYYY-MM-DD'),
                coalesce(receiver_name, '接受单位未填'))
         || case anomaly_kind
             when 'unreceived_7d' then format('截至%s仍未接收，已在途%s天（超过7天），请督促产生单位、运输单位和接受单位核实。',
@@ -92,10 +92,10 @@ manifest_rows as (
             when 'unreceived_30d' then format('截至%s仍未接收，已在途%s天（超过30天），请核查废物去向，排查非法转移、倾倒。',
                                               to_char(as_of - interval '1 day', 'YYYY-MM-DD'), days_open)
             when 'short_received' then format('接收数量%s吨，比转移数量少%s%%（容差%s%%），请核实差额去向。',
-                                              received_t, -receipt_difference_pct,
+                                              round(received_t, 3), -receipt_difference_pct,
                                               ({{ var('hw_receipt_tolerance', 0.05) }} * 100)::float8)
             when 'over_received' then format('接收数量%s吨，比转移数量多%s%%（容差%s%%），请核实计量或是否混入其他废物。',
-                                             received_t, receipt_difference_pct,
+                                             round(received_t, 3), receipt_difference_pct,
                                              ({{ var('hw_receipt_tolerance', 0.05) }} * 100)::float8)
             when 'cross_province' then format('跨省转移至%s，请核对跨省转移批准文件；省内有能力利用处置的应严格控制跨省转出。',
                                               coalesce(receiver_province, '省外'))
@@ -145,7 +145,7 @@ generator_rows as (
         produced_t,
         format('%s（%s）：%s至%s危险废物产生量%s吨（%s），达到5吨以上，但未纳入智慧环保平台，请督促接入。',
                generator_name, coalesce(generator_uscc, '无统一社会信用代码'), window_start_month, window_end_month,
-               produced_t, case produced_basis when 'declared' then '按月度申报' else '无申报，按联单转移数量' end)
+               round(produced_t, 3), case produced_basis when 'declared' then '按月度申报' else '无申报，按联单转移数量' end)
                                                                                  as description_zh
     from generators
 

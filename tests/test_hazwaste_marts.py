@@ -71,17 +71,7 @@ DECLARATION_HEADER = (
 
 
 def build(folder: Path) -> None:
-    """dbt on the hazardous-waste models only: a test runs when all its parents are selected ("cautious"), since the
-    seeds' relationship tests point at seeds (stations, categories) that these models do not need."""
-    before = os.environ.get("DBT_INDIRECT_SELECTION")
-    os.environ["DBT_INDIRECT_SELECTION"] = "cautious"
-    try:
-        dbt_build(folder, *SELECT, period="2026-10")
-    finally:
-        if before is None:
-            os.environ.pop("DBT_INDIRECT_SELECTION")
-        else:
-            os.environ["DBT_INDIRECT_SELECTION"] = before
+    dbt_build(folder, *SELECT, period="2026-10")
 
 
 def make_uscc(division: str, body: str) -> str:

@@ -36,6 +36,29 @@ def _county_section(conn, period: str) -> list[str]:
     return out
 
 
+def _hazwaste_section(conn, period: str) -> list[str]:
+    """The month's hazardous-waste flows for the city and the anomalies found as of the month (published marts)."""
+    if not conn.execute("select 1 from pg_tables where schemaname = 'marts' and tablename = 'fct_hw_anomalies'"
+                        ).fetchone():
+        return []
+    flows = conn.execute(
+        """select manifests, shipped_t, received_t, in_transit_end_t from marts.mart_hw_county_monthly
+           where area_level = 'city' and month = %s""", (period,)).fetchone()
+    out = [f"危险废物（{period}，已发布版本）："]
+    if flows:
+        out.append(f"  全市转移联单 {flows[0]} 张，转移 {_fmt(flows[1])} 吨，接收 {_fmt(flows[2])} 吨，"
+                   f"月末在途 {_fmt(flows[3])} 吨")
+    rows = conn.execute(
+        """select severity, title_zh, count(*), string_agg(distinct county_name, '、')
+           from marts.fct_hw_anomalies where as_of_period = %s
+           group by severity, title_zh order by severity, title_zh""",
+        (period,)).fetchall()
+    for severity, title, n, counties in rows:
+        # an anomaly's severity is for the county's follow-up; it does not gate publication
+        out.append(f"  {'【严重】' if severity == 'blocking' else '【提示】'}{title} {n} 条（{counties}）")
+    return out
+
+
 def build(period: str, run_id: str | None, url: str | None = None) -> str:
     out: list[str] = []
     with db.connect(url=url) as conn:
@@ -84,6 +107,7 @@ def build(period: str, run_id: str | None, url: str | None = None) -> str:
             else:
                 out.append("发布：未发布，marts 保持上一版本不变")
         out.extend(_county_section(conn, period))
+        out.extend(_hazwaste_section(conn, period))
         docs = gate.data_docs_index()
         if docs.exists():
             out.append(f"GX Data Docs：file://{docs}")

@@ -14,13 +14,17 @@ def _fmt(v, digits: int = 1) -> str:
     return f"{float(v):.{digits}f}"
 
 
+def _published(conn, table: str) -> bool:
+    return conn.execute("select 1 from pg_tables where schemaname = 'marts' and tablename = %s", (table,)
+                        ).fetchone() is not None
+
+
 TIMELINESS_ZH = {"on_time": "按时", "late": "逾期", "missing": "未报送", "pending": "未到期"}
 
 
 def _county_section(conn, period: str) -> list[str]:
     """Which units submitted the month's forms on time (from the published timeliness mart)."""
-    if not conn.execute("select 1 from pg_tables where schemaname = 'marts' and tablename = 'mart_submission_timeliness'"
-                        ).fetchone():
+    if not _published(conn, "mart_submission_timeliness"):
         return []
     rows = conn.execute(
         """select template_name, timeliness, count(*), string_agg(county_name || case when days_late > 0
@@ -38,8 +42,7 @@ def _county_section(conn, period: str) -> list[str]:
 
 def _hazwaste_section(conn, period: str) -> list[str]:
     """The month's hazardous-waste flows for the city and the anomalies found as of the month (published marts)."""
-    if not conn.execute("select 1 from pg_tables where schemaname = 'marts' and tablename = 'fct_hw_anomalies'"
-                        ).fetchone():
+    if not _published(conn, "fct_hw_anomalies"):
         return []
     flows = conn.execute(
         """select manifests, shipped_t, received_t, in_transit_end_t from marts.mart_hw_county_monthly
@@ -111,10 +114,7 @@ def build(period: str, run_id: str | None, url: str | None = None) -> str:
         docs = gate.data_docs_index()
         if docs.exists():
             out.append(f"GX Data Docs：file://{docs}")
-        has_marts = conn.execute(
-            "select 1 from pg_tables where schemaname = 'marts' and tablename = 'mart_indicator_monthly'"
-        ).fetchone()
-        if has_marts:
+        if _published(conn, "mart_indicator_monthly"):
             rows = conn.execute(
                 """select m.area_name, m.indicator_name, m.unit, m.value_month, m.value_ytd, m.baseline_2015_value,
                           m.target_2020_text, m.target_status, m.data_completeness_pct

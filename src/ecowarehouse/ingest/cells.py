@@ -7,7 +7,7 @@ from __future__ import annotations
 import calendar
 import re
 import unicodedata
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 EMPTY_MARKERS = {"", "/", "-", "—", "--", "——", "无数据", "n/a", "na", "null", "none"}
 # Excel's day 0 is 1899-12-30 in the 1900 date system (the 1900-02-29 bug makes this the right epoch after 1900-03-01).
@@ -145,3 +145,30 @@ def split_list(value) -> list[str]:
     if s is None:
         return []
     return [p for p in (x.strip() for x in re.split(r"[、,，;；/|\s]+", s)) if p]
+
+
+TEXT_TIME_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M",
+                     "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d", "%Y/%m/%d")
+
+
+def read_time(value, label: str) -> datetime | None:
+    """Excel datetimes, Excel serial numbers and YYYY-MM-DD HH:MM[:SS] text; a bare date means 00:00."""
+    if isinstance(value, datetime):
+        return (value + timedelta(microseconds=500_000)).replace(microsecond=0)  # Excel stores fractions of a day
+    if isinstance(value, date):
+        return datetime.combine(value, time())
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if not EXCEL_SERIAL_RANGE[0] <= value <= EXCEL_SERIAL_RANGE[1]:
+            raise CellError(f"{label}“{shown(value)}”不是可识别的时间")
+        return read_time(datetime.combine(EXCEL_EPOCH, time()) + timedelta(days=float(value)), label)
+    s = clean_text(value, nfkc=True)
+    if s is None:
+        return None
+    if re.fullmatch(r"\d{5}(\.\d+)?", s):  # a datetime cell saved to CSV as its serial number
+        return read_time(float(s), label)
+    for fmt in TEXT_TIME_FORMATS:
+        try:
+            return datetime.strptime(s, fmt)
+        except ValueError:
+            pass
+    raise CellError(f"{label}“{shown(value)}”不是可识别的时间（应为 YYYY-MM-DD HH:MM，如 2026-10-05 09:30）")

@@ -17,18 +17,20 @@ import math
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date
 from functools import lru_cache
 
 from ecowarehouse import registry
 from ecowarehouse.ingest import workbook
-from ecowarehouse.ingest.cells import EXCEL_EPOCH, EXCEL_SERIAL_RANGE, CellError, clean_text, read_number, shown
+from ecowarehouse.ingest.cells import CellError, clean_text, read_number, read_time, shown
+from ecowarehouse.ingest.county_reports import find_units
 from ecowarehouse.ingest.formats import FileRejected
 from ecowarehouse.standards import uscc
 
 LIST_2021_FROM = date(2021, 1, 1)  # 名录 2021 年版 in force; earlier records fall under the 2016 list we do not have
 HEADER_SCAN_ROWS = 20  # exports put a title and the query conditions above the header
 LIST_NAME = "《国家危险废物名录（2021年版）》"
+PROGRAMME = "QZ2023"  # whose units (counties and blocks of 衢州) generators belong to
 
 
 @dataclass(frozen=True)
@@ -94,8 +96,6 @@ TRANSFER_TYPES = {"省内转移": "省内转移", "省内": "省内转移", "跨
 STATUSES = ("在途", "已接收", "已退回", "作废")
 NOT_RECEIVED = ("已退回", "作废")  # may carry 0 t
 DECLARATION_TYPES = ("管理计划", "月度申报")
-TEXT_TIME_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M",
-                     "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d", "%Y/%m/%d")
 _UNIT = re.compile(r"^(.*?)\(([^()]*)\)$")
 _DASHES = re.compile(r"[‐‑‒–—―−－]")  # NFKC keeps these; people paste them into codes
 # 名录第五条: 8 digits XXX-YYY-ZZ. Also accepted: no hyphens, and a category glued in front ("HW49-900-041-49").
@@ -196,21 +196,11 @@ def _categories() -> frozenset[str]:
     return frozenset(r["hw_category"] for r in registry.rows("std_hw_categories"))
 
 
-@lru_cache(maxsize=None)
-def _county_names() -> dict[str, str]:
-    """Names as clerks write them: 柯城区, 柯城, 江山市, 江山, 智造新城."""
-    out: dict[str, str] = {}
-    for r in registry.rows("ref_counties"):
-        if r["area_level"] in ("county", "block"):
-            out[r["county_name"]] = r["county_code"]
-            out.setdefault(re.sub(r"[区县市]$", "", r["county_name"]), r["county_code"])
-    return out
-
-
 def county_code(value) -> str | None:
-    s = re.sub(r"\s+", "", clean_text(value) or "")
-    s = re.sub(r"^(浙江省)?(衢州市)?", "", s)
-    return _county_names().get(s)
+    """A 衢州 county or block as clerks write it (柯城区, 柯城, 衢州市江山市, 智造新城): the county reports' unit names and
+    aliases (seeds/ref_programme_units.csv); None when no unit, or more than one, is named."""
+    hit = find_units(clean_text(value), PROGRAMME)
+    return hit[0].code if len(hit) == 1 else None
 
 
 # ---------------------------------------------------------------- cells
@@ -228,29 +218,6 @@ def normalise_category(value) -> str | None:
     s = re.sub(r"\s+", "", unicodedata.normalize("NFKC", shown(value))).upper()
     m = re.match(r"(?:HW)?(\d{1,2})(?!\d)", s)
     return f"HW{int(m.group(1)):02d}" if m else None
-
-
-def read_time(value, label: str) -> datetime | None:
-    """Excel datetimes, Excel serial numbers and YYYY-MM-DD HH:MM[:SS] text; a bare date means 00:00."""
-    if isinstance(value, datetime):
-        return (value + timedelta(microseconds=500_000)).replace(microsecond=0)  # Excel stores fractions of a day
-    if isinstance(value, date):
-        return datetime.combine(value, time())
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        if not EXCEL_SERIAL_RANGE[0] <= value <= EXCEL_SERIAL_RANGE[1]:
-            raise CellError(f"{label}“{shown(value)}”不是可识别的时间")
-        return read_time(datetime.combine(EXCEL_EPOCH, time()) + timedelta(days=float(value)), label)
-    s = clean_text(value, nfkc=True)
-    if s is None:
-        return None
-    if re.fullmatch(r"\d{5}(\.\d+)?", s):  # a datetime cell saved to CSV as its serial number
-        return read_time(float(s), label)
-    for fmt in TEXT_TIME_FORMATS:
-        try:
-            return datetime.strptime(s, fmt)
-        except ValueError:
-            pass
-    raise CellError(f"{label}“{shown(value)}”不是可识别的时间（应为 YYYY-MM-DD HH:MM，如 2026-10-05 09:30）")
 
 
 def _tonnes(value, label: str) -> float | None:

@@ -41,11 +41,27 @@ programmes as (
 
 ),
 
+schedules as (
+
+    select * from {{ ref('ref_report_schedules') }}
+
+),
+
+task_programme as (
+
+    -- the programme that collects the task-progress form (002) names the city
+    select programmes.region_code, programmes.region_name
+    from programmes
+    where programmes.programme_code in (
+        select schedules.programme_code from schedules where schedules.template_code = 'task_progress')
+
+),
+
 city_state as (
 
     select
-        programmes.region_code                                                    as city_code,
-        programmes.region_name                                                    as city_name,
+        task_programme.region_code                                                as city_code,
+        task_programme.region_name                                                as city_name,
         city_items.period_code,
         city_items.period_end,
         city_items.item_kind,
@@ -57,8 +73,7 @@ city_state as (
             partition by city_items.item_kind, city_items.item_no order by city_items.period_end
             rows between unbounded preceding and current row)                     as completed_on
     from city_items
-    -- the programme of the task-progress form (002) names the city
-    inner join programmes on programmes.source_doc = '002'
+    cross join task_programme
 
 ),
 

@@ -84,6 +84,7 @@ def built(warehouse, tmp_path_factory):
     results = pipeline.ingest_paths([folder])
     assert all(r.status == "loaded" for r in results), [(r.name, r.status) for r in results]
     dbt_build(tmp, "resource_type:seed", "+mart_remediation_index", "+mart_task_responsibility_index",
+              "mart_remediation_progress",
               period="2026-10", exclude="resource_type:snapshot")
     return warehouse
 

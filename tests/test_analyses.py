@@ -143,3 +143,21 @@ def test_late_submissions_by_hand(published):
                       ("龙游县", "missing", None), ("江山市", "missing", None), ("智造新城", "missing", None),
                       ("智慧新城", "missing", None)}
     assert {r[columns.index("period_code")] for r in rows} == {"2026-10"}
+
+
+def test_dbt_docs_catalog_carries_chinese_comments_of_published_marts(published, tmp_path):
+    import json
+
+    from ecowarehouse import docs
+
+    target = docs.generate(tmp_path / "docs", select=["mart_remediation_index", "q04_remediation_index_ranking"])
+    assert (target / "index.html").exists()
+    node = json.loads((target / "catalog.json").read_text(encoding="utf-8"))["nodes"][
+        "model.ecowarehouse.mart_remediation_index"]
+    # documented where analysts read it (the published schema), with the column's PostgreSQL comment (persist_docs)
+    assert node["metadata"]["schema"] == "marts"
+    comment = node["columns"]["remediation_index_pct"]["comment"]
+    assert comment.startswith("整治指数（%）") and "NULL" in comment
+    manifest = json.loads((target / "manifest.json").read_text(encoding="utf-8"))
+    analysis = manifest["nodes"]["analysis.ecowarehouse.q04_remediation_index_ranking"]
+    assert analysis["depends_on"]["nodes"] == ["model.ecowarehouse.mart_remediation_index"]

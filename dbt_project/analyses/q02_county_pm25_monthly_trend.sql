@@ -2,6 +2,7 @@
 -- 读取：marts.fct_air_quality_monthly（粒度：月份 × 区域 × AQI 标准版本）、marts.dim_area
 -- 口径：PM2.5 月均浓度是有效日均值的算术平均，与 AQI 标准版本无关，取 HJ 633-2012 行（十三五口径）；
 --   月有效性按 GB 3095-2012 表4（每月 ≥ 27 个日均值，二月 ≥ 25 个）。换一个县只需改 area_name。
+-- 浓度保留一位小数，变化为两个一位小数之差（与表中数字一致）。
 -- 结果列：
 --   county_name          县（市、区）名称
 --   period               月份（YYYY-MM）
@@ -29,11 +30,11 @@ final as (
     select
         cur.area_name                                                            as county_name,
         cur.period,
-        cur.pm2_5_mean,
+        round(cur.pm2_5_mean::numeric, 1)                                        as pm2_5_mean,
         cur.pm2_5_valid_days,
         cur.pm2_5_month_valid                                                    as month_valid,
-        prev.pm2_5_mean                                                          as same_month_last_year,
-        cur.pm2_5_mean - prev.pm2_5_mean                                         as change_vs_last_year
+        round(prev.pm2_5_mean::numeric, 1)                                       as same_month_last_year,
+        round(cur.pm2_5_mean::numeric, 1) - round(prev.pm2_5_mean::numeric, 1)   as change_vs_last_year
     from monthly as cur
     left join monthly as prev
         on prev.period = (left(cur.period, 4)::int - 1)::text || substr(cur.period, 5)

@@ -11,11 +11,14 @@ export DBT_SEND_ANONYMOUS_USAGE_STATS := False
 export AIRFLOW__COSMOS__ENABLE_TELEMETRY := False
 export DO_NOT_TRACK := 1
 
-.PHONY: install demo test bench clean db-stop help
+DOCS_PORT ?= 8080
+
+.PHONY: install demo test bench docs clean db-stop help
 
 help:
 	@echo "make demo   — install, start the embedded PostgreSQL, generate demo data, run monthly_assessment"
 	@echo "make test   — install and run the test suite"
+	@echo "make docs   — dbt docs of the project and the published marts on http://127.0.0.1:$(DOCS_PORT) (DOCS_PORT=…)"
 	@echo "make clean  — stop the embedded PostgreSQL and delete all local state"
 
 $(UV_BOOTSTRAP):
@@ -36,6 +39,10 @@ demo: install
 test: install
 	$(UV) run --frozen --no-sync pytest
 
+# the catalog is read from the warehouse: the embedded server is started if needed (run `make demo` first for marts)
+docs: install
+	$(UV) run --frozen --no-sync ecowarehouse docs --port $(DOCS_PORT)
+
 clean:
 	-@[ -x .venv/bin/python ] && [ -z "$$DATABASE_URL" ] && .venv/bin/python -m ecowarehouse.cli db stop || true
 	rm -rf $(STATE) dbt_project/target dbt_project/logs logs .pytest_cache
@@ -47,3 +54,4 @@ bench: install
 	$(UV) run --frozen --no-sync python bench/ingest_vs_copy.py
 	$(UV) run --frozen --no-sync python bench/hj212_parse.py
 	$(UV) run --frozen --no-sync python bench/incremental_vs_full.py
+	$(UV) run --frozen --no-sync python bench/analyst_queries.py

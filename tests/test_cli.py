@@ -47,3 +47,20 @@ def test_blank_template_is_what_ingestion_expects(tmp_path):
     [sub] = county_reports.parse_workbook(sheets, __import__("datetime").date(2026, 11, 1))
     assert (sub.unit_code, sub.period.code, len(sub.rows), sub.rows[0]["industry_code"]) == (
         "330822", "2026-10", 1, "building_stone_processing")
+
+
+def test_docs_serves_on_localhost_at_docs_port(monkeypatch, tmp_path):
+    """`make docs` passes DOCS_PORT; the server binds 127.0.0.1 unless told otherwise (the generation itself is tested
+    against a warehouse in tests/test_analyses.py)."""
+    from ecowarehouse import docs, settings
+
+    calls = {}
+    monkeypatch.setattr(settings, "apply_runtime_env", lambda *a, **k: {})
+    monkeypatch.setattr(docs, "generate", lambda *a, **k: tmp_path)
+    monkeypatch.setattr(docs, "serve", lambda target, port, host: calls.update(target=target, port=port, host=host) or 0)
+    monkeypatch.setenv("DOCS_PORT", "9123")
+    assert cli.main(["docs"]) == 0
+    assert calls == {"target": tmp_path, "port": 9123, "host": "127.0.0.1"}
+    calls.clear()
+    assert cli.main(["docs", "--no-serve"]) == 0
+    assert calls == {}

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -87,6 +88,18 @@ def _cmd_template(args) -> int:
     return 0
 
 
+def _cmd_docs(args) -> int:
+    """dbt docs of the project and the published marts: generate against the running warehouse, then serve."""
+    from ecowarehouse import docs, settings
+
+    settings.apply_runtime_env()  # starts the embedded server unless DATABASE_URL is set: the catalog reads it
+    target = docs.generate()
+    print(f"dbt docs generated in {target}")
+    if args.no_serve:
+        return 0
+    return docs.serve(target, port=args.port, host=args.host)
+
+
 def _cmd_demo(args) -> int:
     """Generate the demo landing folder (if needed) and run the latest demo month."""
     from ecowarehouse import demo
@@ -120,6 +133,11 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("summary", help="print the summary of the latest run of a month")
     p.add_argument("period", help="YYYY-MM")
     p.set_defaults(func=_cmd_summary)
+    p = sub.add_parser("docs", help="dbt docs generate + serve (Chinese descriptions, lineage, example questions)")
+    p.add_argument("--port", type=int, default=int(os.environ.get("DOCS_PORT", "8080")))
+    p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1, this machine only)")
+    p.add_argument("--no-serve", action="store_true", help="generate only")
+    p.set_defaults(func=_cmd_docs)
     p = sub.add_parser("demo", help="generate demo data and run the latest demo month")
     p.add_argument("--latest-month", default=None)
     p.set_defaults(func=_cmd_demo)
@@ -127,8 +145,6 @@ def main(argv: list[str] | None = None) -> int:
     from ecowarehouse import settings
 
     # everything below may start Airflow, dbt or GX: make sure nothing phones home
-    import os
-
     os.environ.update(settings.OFFLINE_ENV)
     return args.func(args)
 

@@ -272,7 +272,7 @@ def test_smtp_outage_then_recovery_none_lost_none_twice(clean_warehouse, smtp_se
     assert query(warehouse, "select status, attempts from ops.alert_messages") == [("sent", 2)] * 3
 
 
-def test_outbox_eml_files_without_smtp(clean_warehouse, monkeypatch):
+def test_outbox_eml_files_without_smtp_and_cli(clean_warehouse, monkeypatch, capsys):
     from ecowarehouse.alerts import deliver
 
     monkeypatch.delenv("ECOWAREHOUSE_SMTP_HOST", raising=False)
@@ -285,6 +285,20 @@ def test_outbox_eml_files_without_smtp(clean_warehouse, monkeypatch):
     msg = BytesParser(policy=policy.default).parsebytes(open(paths[0], "rb").read())
     assert msg["Subject"].startswith("【数据质量告警】柯城区 2026-10")
     assert "数据行未通过校验已被隔离" in _xlsx(msg)[1].sheetnames
+
+    # the CLI: three open alerts listed; acknowledging one leaves two open
+    from ecowarehouse import cli
+
+    assert cli.main(["alerts"]) == 0
+    assert "3 条告警" in capsys.readouterr().out
+    (alert_id,) = query(warehouse, "select alert_id from ops.alerts where county_code = '330822'")[0]
+    assert cli.main(["alerts", "ack", str(alert_id), "--by", "常山分局"]) == 0
+    assert cli.main(["alerts", "ack", str(alert_id)]) == 1  # no longer open
+    capsys.readouterr()
+    assert cli.main(["alerts"]) == 0
+    assert "2 条告警" in capsys.readouterr().out
+    assert query(warehouse, "select status, acknowledged_by from ops.alerts where alert_id = %s", alert_id) == [
+        ("acknowledged", "常山分局")]
 
 
 def test_dag_task_function_with_env_smtp(clean_warehouse, smtp_server, monkeypatch):

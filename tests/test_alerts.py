@@ -183,6 +183,7 @@ def test_emails_per_county_read_back_from_smtp(clean_warehouse, smtp_server):
     assert "《柯城区_202610.xlsx》中 2 行未通过校验被隔离" in body
     assert "如何整改：按附件“隔离原因”列逐行改正" in body
     assert "整改期限：2026年11月12日前" in body  # first seen 5 Nov + 7 days (deadline_days of quarantined_rows)
+    assert "例：原文件行号=5；隔离原因=统一社会信用代码不符合 GB 32100；原因代码=bad_uscc；原文:" in body
     assert "'=HYPERLINK" in body  # examples in the body are neutralised too
     name, wb = _xlsx(msg)
     assert name == "数据问题_柯城区_2026-10.xlsx"

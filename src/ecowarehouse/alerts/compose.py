@@ -19,7 +19,7 @@ EXAMPLE_ROWS = 3  # rows quoted in the body per alert; all of them are in the at
 XLSX_TYPE = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 # flattened names of the quarantine rows' own fields, in the clerk's words
-COLUMN_ZH = {"source_row": "原文件行号", "reason_code": "原因代码", "reason_zh": "隔离原因"}
+COLUMN_ZH = {"source_row": "原文件行号", "reason_zh": "隔离原因", "reason_code": "原因代码"}
 
 
 def neutralise(value):
@@ -37,12 +37,12 @@ def recipients(county_code: str) -> list[str]:
 
 
 def _flatten(row: dict) -> dict:
-    out = {}
-    for k, v in row.items():
-        if k == "record" and isinstance(v, dict):
-            out.update({f"原文:{rk}": rv for rk, rv in v.items()})
-        else:
-            out[COLUMN_ZH.get(k, k)] = v
+    """The quarantine row's own fields first (line, reason), then the other fields, then the original record's
+    (jsonb does not keep key order)."""
+    out = {COLUMN_ZH[k]: row[k] for k in COLUMN_ZH if k in row}
+    out.update({k: v for k, v in row.items() if k not in COLUMN_ZH and k != "record"})
+    if isinstance(row.get("record"), dict):
+        out.update({f"原文:{rk}": rv for rk, rv in row["record"].items()})
     return out
 
 

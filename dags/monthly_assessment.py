@@ -1,4 +1,5 @@
-"""月度评估 · monthly_assessment — ingest → reference data → audit build (dbt) → quality gate (GX) → publish → summary.
+"""月度评估 · monthly_assessment — ingest → reference data → audit build (dbt) → quality gate (GX) → publish →
+alerts to counties → summary.
 
 Runs on the 5th of each month for the month that has just closed, or for an explicit `period` (YYYY-MM).
 """
@@ -56,6 +57,12 @@ def monthly_assessment():
         return tasks.publish_marts(period, run_id, checks, dag_run.run_type)
 
     @task(trigger_rule="all_done")
+    def notify_counties(period: str | None, run_id=None, dag_run=None) -> dict:
+        from ecowarehouse import tasks
+
+        return tasks.notify_counties(period, run_id, dag_run.run_after)
+
+    @task(trigger_rule="all_done")
     def finish(period: str | None, run_id=None) -> str:
         from ecowarehouse import tasks
 
@@ -67,7 +74,8 @@ def monthly_assessment():
     checks = quality_gate(period)
     published = publish(period, checks)
     period >> ingest_pending() >> prepare_audit() >> reference_data >> audit_build >> checks
-    published >> finish(period)
+    # after the gate and the publication, whatever their outcome
+    published >> notify_counties(period) >> finish(period)
 
 
 monthly_assessment_dag = monthly_assessment()

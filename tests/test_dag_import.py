@@ -52,6 +52,10 @@ def test_monthly_assessment_shape(dagbag):
     assert "quality_gate" in dag.get_task("publish").upstream_task_ids
     assert dag.params["period"] is None or "period" in dag.params
     assert dag.catchup is False and dag.max_active_runs == 1
+    # alerts to counties after the gate and the publication, whatever their outcome, and before the summary
+    notify = dag.get_task("notify_counties")
+    assert notify.trigger_rule == "all_done" and "publish" in notify.upstream_task_ids
+    assert "notify_counties" in dag.get_task("finish").upstream_task_ids
     # reference data (seeds) in one task before the models
     assert "load_reference_data" in dag.get_task("audit_build.stg_raw__air_station_hourly_run").upstream_task_ids
 

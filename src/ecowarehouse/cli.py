@@ -100,6 +100,35 @@ def _cmd_docs(args) -> int:
     return docs.serve(target, port=args.port, host=args.host)
 
 
+def _cmd_alerts(args) -> int:
+    """List the alerts to counties, or acknowledge one (no more reminders; it still resolves by itself)."""
+    import getpass
+    from datetime import datetime
+
+    from ecowarehouse import db, registry, settings
+    from ecowarehouse.alerts import store
+
+    db.migrate()
+    with db.connect() as conn:
+        if args.action == "ack":
+            if args.id is None:
+                print("usage: ecowarehouse alerts ack ID", file=sys.stderr)
+                return 2
+            # acknowledging is a person's act at the command line: its time is the wall clock
+            ok = store.acknowledge(conn, args.id, args.by or getpass.getuser(), datetime.now(settings.LOCAL_TZ))
+            conn.commit()
+            print(f"告警 {args.id} 已确认" if ok else f"告警 {args.id} 不存在或不是 open 状态")
+            return 0 if ok else 1
+        names = registry.counties()
+        status = None if args.all else (args.status or "open")
+        rows = store.listing(conn, status, args.county)
+        for alert_id, st, severity, county, kind, title, first, last, sent in rows:
+            print(f"{alert_id:>5} {st:<12} {severity:<7} {names.get(county, county):<6} {kind:<24} "
+                  f"首次 {first:%Y-%m-%d} 最近 {last:%Y-%m-%d} 已发 {f'{sent:%Y-%m-%d}' if sent else '—':<10} {title}")
+        print(f"{len(rows)} 条告警")
+    return 0
+
+
 def _cmd_demo(args) -> int:
     """Generate the demo landing folder (if needed) and run the latest demo month."""
     from ecowarehouse import demo
@@ -138,6 +167,14 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1, this machine only)")
     p.add_argument("--no-serve", action="store_true", help="generate only")
     p.set_defaults(func=_cmd_docs)
+    p = sub.add_parser("alerts", help="alerts to counties: list | ack ID")
+    p.add_argument("action", nargs="?", default="list", choices=["list", "ack"])
+    p.add_argument("id", nargs="?", type=int, help="alert id (ack)")
+    p.add_argument("--status", choices=["open", "acknowledged", "resolved"], help="list: this status (default open)")
+    p.add_argument("--all", action="store_true", help="list: every status")
+    p.add_argument("--county", help="list: one county code, e.g. 330802")
+    p.add_argument("--by", help="ack: who acknowledges (default: the login name)")
+    p.set_defaults(func=_cmd_alerts)
     p = sub.add_parser("demo", help="generate demo data and run the latest demo month")
     p.add_argument("--latest-month", default=None)
     p.set_defaults(func=_cmd_demo)

@@ -62,6 +62,38 @@ def _hazwaste_section(conn, period: str) -> list[str]:
     return out
 
 
+def _alerts_section(conn, run_id: str | None) -> list[str]:
+    """What the run's notification step did (ops.alert_runs): alerts opened, reminded, resolved; messages."""
+    if not run_id:
+        return []
+    row = conn.execute(
+        """select opened, reminded, resolved, open_total, messages_queued, sent, written, failed, still_queued,
+                  transport, last_error
+           from ops.alert_runs where run_id = %s""", (run_id,)).fetchone()
+    if row is None:
+        return []
+    opened, reminded, resolved, open_total, queued, sent, written, failed, still, transport, error = row
+    out = [f"县区告警：新增 {opened}，提醒 {reminded}，自动关闭 {resolved}，未解决 {open_total}"
+           f"（本次生成邮件 {queued} 封）"]
+    if transport == "outbox":
+        from ecowarehouse.alerts.deliver import outbox_dir
+
+        out.append(f"  邮件：未配置 SMTP，写入 outbox {written} 封（{outbox_dir()}）")
+    else:
+        out.append(f"  邮件：SMTP 发送 {sent} 封" + (f"，失败 {failed} 封，队列中待下次发送 {still} 封（{error}）"
+                                                     if failed or still else ""))
+    by_county = conn.execute(
+        """select county_code, count(*) filter (where severity = 'error'), count(*)
+           from ops.alerts where status <> 'resolved' group by county_code order by county_code""").fetchall()
+    names = {}
+    if by_county:
+        from ecowarehouse import registry
+
+        names = registry.counties()
+        out.append("  未解决告警：" + "、".join(f"{names.get(c, c)} {n}（须整改 {e}）" for c, e, n in by_county))
+    return out
+
+
 def build(period: str, run_id: str | None, url: str | None = None) -> str:
     out: list[str] = []
     with db.connect(url=url) as conn:
@@ -110,6 +142,7 @@ def build(period: str, run_id: str | None, url: str | None = None) -> str:
             else:
                 out.append("发布：未发布，marts 保持上一版本不变")
         out.extend(_county_section(conn, period))
+        out.extend(_alerts_section(conn, run_id))
         out.extend(_hazwaste_section(conn, period))
         docs = gate.data_docs_index()
         if docs.exists():

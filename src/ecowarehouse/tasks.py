@@ -53,6 +53,17 @@ def publish_marts(period: str, run_id: str, checks: dict, triggered_by: str) -> 
     return counts
 
 
+def notify_counties(period: str | None, run_id: str, as_of) -> dict:
+    """Alerts to counties: runs whether or not the month was published (a county hears about bad input even when
+    the month is blocked). ``as_of`` is the DAG run's time, the clock every alert rule uses."""
+    from ecowarehouse import alerts
+
+    if not period:
+        log.warning("no period: alerts skipped")
+        return {}
+    return alerts.notify(period, run_id, as_of)
+
+
 def finish_run(period: str | None, run_id: str) -> str:
     """Record the outcome and print the summary; fail the DAG run when nothing was published."""
     with db.connect() as conn:

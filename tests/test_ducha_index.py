@@ -12,7 +12,8 @@ warning_open 5 (cap 20), supervised_open 10 (cap 30); index = max(0, 100 − Σ 
   (= 无), deadline 12-31; K4 已销号 on 10-12; K5 已销号 on 09-15; K6 整改中 “预警” deadline 08-02 (exactly 90 days late);
   plus 4 bad rows that go to quarantine.
 衢江区 2026-09: Q1–Q4 整改中 挂牌督办, deadline 12-31; no list for 2026-10 (carried forward).
-常山县 2026-10: an empty list (no problems). The other five units never submit.
+常山县 2026-10: an empty list (no problems). 龙游县 2026-10: a list whose only row is quarantined. The other four units
+never submit.
 """
 from __future__ import annotations
 
@@ -122,6 +123,7 @@ def built(warehouse, tmp_path_factory):
            datetime(2026, 11, 2, 9))
     _write(folder, "q09.xlsx", _book("衢江区人民政府", "2026年9月", Q), datetime(2026, 10, 2, 9))
     _write(folder, "c10.xlsx", _book("常山县人民政府", "2026年10月", []), datetime(2026, 11, 2, 9))
+    _write(folder, "l10.xlsx", _book("龙游县人民政府", "2026年10月", [BAD[0]]), datetime(2026, 11, 2, 9))
     results = pipeline.ingest_paths([folder])
     assert all(r.status == "loaded" for r in results), [(r.name, r.status, r.reason) for r in results]
     dbt_build(tmp, "resource_type:seed", "+mart_ducha_index", period="2026-10", exclude="resource_type:snapshot")
@@ -142,7 +144,8 @@ def test_rows_received_are_loaded_or_quarantined(built):
     # k10: 6 good rows + 4 bad rows = 10 received
     assert query(w, "select rows_received, rows_loaded, rows_quarantined from ops.files where original_name = 'k10.xlsx'") \
         == [(10, 6, 4)]
-    reasons = sorted(r for (r,) in query(w, "select reason_code from quarantine.rows where source = 'county_report:ducha_list'"))
+    reasons = sorted(r for (r,) in query(w, """select q.reason_code from quarantine.rows q join ops.files f using (file_sha256)
+                                               where q.source = 'county_report:ducha_list' and f.original_name = 'k10.xlsx'"""))
     assert reasons == ["bad_enum:ducha_source", "closed_without_date", "deadline_before_assigned", "future_date:closed_on"]
 
 
@@ -174,6 +177,8 @@ def test_carried_forward_empty_list_and_never_submitted(built):
     assert _row(w, "2026-09", "330822", cols + ", problems_open, overdue") == \
         [("never_submitted", None, None, None, None, None, None)]
     assert _row(w, "2026-10", "330824", cols) == [("never_submitted", None, None, None, None)]
+    # 龙游县 sent a list whose only row was quarantined: we do not know its problems, so no counts and no index either
+    assert _row(w, "2026-10", "330825", cols) == [("all_rows_quarantined", "2026-10", None, None, 1)]
 
 
 def test_rank_change_and_city(built):
@@ -183,7 +188,7 @@ def test_rank_change_and_city(built):
     # 常山县 100 > 衢江区 66 > 柯城区 65; change vs 09: 柯城区 65 − 64 = +1.0, 衢江区 66 − 66 = 0.0, 常山县 no 09 index → null
     assert ranks == [("330822", Decimal("100.0"), 1, None), ("330803", Decimal("66.0"), 2, Decimal("0.0")),
                      ("330802", Decimal("65.0"), 3, Decimal("1.0"))]
-    # the city: 8 units expected, 3 with a list; counts summed 6 + 4 + 0 = 10 listed, open 4 + 4 + 0 = 8, overdue 3,
+    # the city: 8 units expected, 3 with a list (龙游县's list lost its only row); counts summed 6 + 4 + 0 = 10 listed, open 4 + 4 + 0 = 8, overdue 3,
     # 挂牌督办 1 + 4 = 5; index = mean of the unit indices (65 + 66 + 100) / 3 = 77.0; the city is not ranked
     assert _row(w, "2026-10", "330800", "index_status, units_expected, units_with_list, problems_listed, problems_open, "
                                         "overdue, open_supervised, ducha_index, index_rank") == \

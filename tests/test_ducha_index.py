@@ -197,6 +197,15 @@ def test_rank_change_and_city(built):
     assert _row(w, "2026-08", "330800", "index_status, problems_listed, ducha_index") == [("no_unit_data", None, None)]
 
 
+def test_every_column_has_a_chinese_comment(built):
+    w, _ = built
+    missing = query(w, """
+        select a.attname from pg_attribute a
+        where a.attrelid = 'marts_audit.mart_ducha_index'::regclass and a.attnum > 0 and not a.attisdropped
+          and col_description(a.attrelid, a.attnum) is null""")
+    assert missing == []
+    assert "粒度" in query(w, "select obj_description('marts_audit.mart_ducha_index'::regclass)")[0][0]
+
 def test_a_rules_change_changes_the_index(built):
     """Runs last: edits the loaded seed table as the bureau would edit the CSV, then rebuilds the mart only."""
     w, tmp = built
@@ -210,3 +219,4 @@ def test_a_rules_change_changes_the_index(built):
     assert _row(w, "2026-10", "330802", "deduction_points, ducha_index") == [(Decimal("27"), Decimal("73.0"))]
     # 衢江区 10: open 4 + supervised 4×4 = 16 (now under the cap) → 20 → 80.0
     assert _row(w, "2026-10", "330803", "deduction_points, ducha_index") == [(Decimal("20"), Decimal("80.0"))]
+

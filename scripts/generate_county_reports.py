@@ -5,6 +5,11 @@ up to the latest month; 达州 (DZ2021): one ledger per unit per quarter 2021-Q4
 time is set to the simulated delivery time (timeliness is judged on it). Deliberate faults, each recorded in the
 summary: a wrong (old) template, a malformed and a check-failing credit code, an unknown industry, typed dates in
 every form, a GBK CSV, an .xls workbook, a resubmission, a late and a missing submission.
+
+督察问题整改清单 (ducha_list, 000/001 市级重大生态环保督察清单): a separate workbook per 衢州 unit and month with a handful
+of problems each (some closed in the course of the months, some overdue, a few under 通报预警 / 挂牌督办); 开化县 skips the
+latest month like its other forms, 智慧新城 never submits one (its 清单指数 stays null), and 衢江区's latest list carries
+two planted faults (已销号 without 销号日期, 整改时限 before 交办日期) that are quarantined.
 """
 from __future__ import annotations
 
@@ -325,7 +330,80 @@ def generate(out_dir: Path, latest_month: str = "2026-10", seed: int = 20261101)
                                              title="达州市主城工业企业突出生态环境问题整治工作台账")])
             _write(out_dir / f"达州_{name}_{y}Q{q}.xlsx", data, _delivered(date(y, 3 * q, 20), 10))
             summary["files"] += 1
+    _ducha_files(out_dir, months, seed, summary)
     return summary
+
+
+DUCHA_SOURCES = ["市级重大生态环保督察清单", "督察在线", "中央生态环保督察", "省级督察", "市级督察清单", "信访举报"]
+DUCHA_PROBLEMS = ["企业废气收集设施未正常运行", "危险废物贮存场所不规范", "雨污分流不彻底，初期雨水未收集", "堆场扬尘防治措施不到位",
+                  "生产废水超标排放", "未批先建、未验先投", "VOCs 无组织排放", "固废露天堆放"]
+DUCHA_DEPARTMENTS = ["生态环境分局", "经信局", "住建局", "农业农村局", "综合行政执法局"]
+
+
+def _ducha_problems(rng: random.Random, code: str, name: str, first_month: date) -> list[dict]:
+    industries = [r["industry_name"] for r in registry.rows("ref_key_industries") if r["programme_code"] == "QZ2023"]
+    out = []
+    for k in range(1, rng.randint(4, 6) + 1):
+        assigned = first_month - timedelta(days=rng.randint(20, 240))
+        out.append({
+            "no": f"DC-{code[-4:]}-{k:02d}", "source": DUCHA_SOURCES[(k + len(code)) % len(DUCHA_SOURCES)],
+            "assigned": assigned, "deadline": assigned + timedelta(days=rng.choice([60, 90, 120, 180])),
+            "description": DUCHA_PROBLEMS[(k * 3 + rng.randint(0, 7)) % len(DUCHA_PROBLEMS)],
+            "industry": industries[rng.randint(0, len(industries) - 1)] if k % 2 else "",
+            "unit": f"{name}{DUCHA_DEPARTMENTS[(k + rng.randint(0, 4)) % len(DUCHA_DEPARTMENTS)]}",
+            # the demo month (index) in which the problem is 销号; None: still open at the latest month
+            "closed_at": rng.choice([None, 0, 1, 2, None, 2]),
+            "level": "挂牌督办" if k % 5 == 0 else ("通报预警" if k % 3 == 0 else ""),
+        })
+    return out
+
+
+def _ducha_rows(problems: list[dict], month_index: int, y: int, m: int) -> list[dict]:
+    rows = []
+    for j, pr in enumerate(problems):
+        closed = pr["closed_at"] is not None and pr["closed_at"] <= month_index
+        if closed:
+            cy, cm = _months(f"{y}-{m:02d}", month_index - pr["closed_at"] + 1)[0]
+            status, closed_on = "已销号", date(cy, cm, 12 + j)
+        elif pr["closed_at"] == month_index + 1:
+            status, closed_on = ("已整改待销号" if j % 2 else "已整改"), None
+        else:
+            status, closed_on = "整改中", None
+        rows.append({"problem_no": pr["no"], "problem_source": pr["source"], "assigned_on": pr["assigned"],
+                     "description": pr["description"], "industry": pr["industry"], "responsible_unit": pr["unit"],
+                     "rectify_deadline": f"{pr['deadline'].year}年{pr['deadline'].month}月{pr['deadline'].day}日" if j % 3 == 1
+                     else pr["deadline"], "rectify_status": status, "closed_on": closed_on,
+                     "supervision_level": pr["level"], "remarks": ""})
+    return rows
+
+
+def _ducha_files(out_dir: Path, months: list[tuple[int, int]], seed: int, summary: dict) -> None:
+    for code, name in QZ_UNITS:
+        if code == "330800-ZHXC":
+            summary["faults"]["ducha_never"] = f"{name} 从未报送督察问题整改清单（清单指数为空）"
+            continue
+        problems = _ducha_problems(random.Random(f"{seed}-ducha-{code}"), code, name, date(*months[0], 1))
+        for mi, (y, m) in enumerate(months):
+            latest = mi == len(months) - 1
+            if latest and code == "330824":
+                continue  # 开化县 sends nothing for the latest month: its previous list is carried forward
+            rows = _ducha_rows(problems, mi, y, m)
+            if latest and code == "330803":
+                rows.append({"problem_no": "DC-0803-90", "problem_source": "督察在线", "assigned_on": date(y, m, 2),
+                             "description": "河道排污口排查整治不到位", "responsible_unit": f"{name}生态环境分局",
+                             "rectify_deadline": date(y, m, 28), "rectify_status": "已销号"})
+                rows.append({"problem_no": "DC-0803-91", "problem_source": "省级督察", "assigned_on": date(y, m, 5),
+                             "description": "畜禽养殖废水直排", "responsible_unit": f"{name}农业农村局",
+                             "rectify_deadline": date(y, m, 5) - timedelta(days=10), "rectify_status": "整改中",
+                             "supervision_level": "预警"})
+                summary["faults"]["ducha_bad_rows"] = (f"{name} {y}-{m:02d} 督察清单：已销号未填销号日期、整改时限早于交办日期"
+                                                       "（两行隔离）")
+            due = date(y + (m == 12), m % 12 + 1, 3)
+            deliver_day = due - timedelta(days=random.Random(f"{seed}-ducha-{code}-{y}{m}").randint(0, 2))
+            label = f"{name}人民政府" if code[:6].isdigit() and not code.startswith("330800-") else f"{name}管委会"
+            data = build_workbook(label, f"{y}年{m}月", [FormSheet("ducha_list", rows)], filled_on=deliver_day.isoformat())
+            _write(out_dir / f"{name}_{y}{m:02d}_督察清单.xlsx", data, _delivered(deliver_day, 16))
+            summary["files"] += 1
 
 
 if __name__ == "__main__":

@@ -175,8 +175,9 @@ def test_submission_timeliness(built):
         ("330803", "2026-10", "missing", None, 0, 0),
     ]
     assert query(warehouse, """select timeliness, count(*) from marts_audit.mart_submission_timeliness
-                            where period_code = '2026-10' group by 1 order by 1""") == [("missing", 22), ("on_time", 3)]
-    # 8 units × 3 county forms + the monitoring centre's water form = 25 due for 2026-10; 柯城区 sent its three
+                            where period_code = '2026-10' group by 1 order by 1""") == [("missing", 30), ("on_time", 3)]
+    # 8 units × 4 county forms (ledger, task progress, indicators, 督察问题整改清单) + the monitoring centre's water form
+    # = 33 due for 2026-10; 柯城区 sent three (no 督察清单 here): 33 − 3 = 30 missing
     assert query(warehouse, """select timeliness from marts_audit.mart_submission_timeliness
                             where programme_code = 'DZ2021' and county_code = '511702' and period_code = '2023-Q3'""") == [("on_time",)]
 

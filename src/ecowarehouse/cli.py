@@ -141,7 +141,7 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("db-url", help="print a psql-ready connection string").set_defaults(func=_cmd_db_url)
     p = sub.add_parser("template", help="write a blank county form (.xlsx)")
-    p.add_argument("template", choices=["all", "enterprise_ledger", "task_progress", "indicator_form"])
+    p.add_argument("template", choices=["all", "enterprise_ledger", "task_progress", "indicator_form", "ducha_list"])
     p.add_argument("--unit", default="XX县（市、区）", help="填报单位, e.g. 柯城区")
     p.add_argument("--period", default="", help="报告期, e.g. 2026年10月 or 2023年第3季度")
     p.add_argument("--programme", default=None, help="DZ2021 for the 达州 ledger layout")

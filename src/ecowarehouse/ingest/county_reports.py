@@ -246,7 +246,7 @@ def parse_workbook(sheets: list[Sheet], today: date) -> list[ParsedSubmission]:
         names = "、".join(f"“{n}”" for n in unrecognised) or "（空文件）"
         raise FileRejected(
             "unknown_template",
-            f"未识别的报表模板：工作表 {names} 中没有找到企业台账、任务进展或县区指标填报表的表头"
+            f"未识别的报表模板：工作表 {names} 中没有找到企业台账、任务进展、县区指标填报表或督察问题整改清单的表头"
             "（例如台账应包含“企业名称”“统一社会信用代码”“整治分类”等列）")
     seen: dict[str, str] = {}
     for sub in found:
@@ -290,7 +290,7 @@ def _parse_sheet(sheet: Sheet, header_row: int, code: str, mapping: dict[int, Co
     except CellError:
         filled_on = None
     sub = ParsedSubmission(sheet.name, code, programme, unit.code, unit.name, period, filled_on)
-    _parse_rows(sheet, header_row, mapping, sub)
+    _parse_rows(sheet, header_row, mapping, sub, today)
     return sub
 
 
@@ -329,11 +329,12 @@ def _is_skippable(values: list, header: list[str]) -> bool:
     return False
 
 
-def _parse_rows(sheet: Sheet, header_row: int, mapping: dict[int, Column], sub: ParsedSubmission) -> None:
+def _parse_rows(sheet: Sheet, header_row: int, mapping: dict[int, Column], sub: ParsedSubmission,
+                today: date | None = None) -> None:
     header = _labels(sheet, header_row)
     validate = {"enterprise_ledger": _ledger_row, "task_progress": _task_row, "indicator_form": _indicator_row,
-                "water_monthly": _water_row}[sub.template_code]
-    context: dict = {"seen": {}, "units": _header_units(header, mapping)}
+                "water_monthly": _water_row, "ducha_list": _ducha_row}[sub.template_code]
+    context: dict = {"seen": {}, "units": _header_units(header, mapping), "today": today}
     if sub.template_code == "task_progress":
         pct_col = next((i for i, c in mapping.items() if c.code == "percent_complete"), None)
         numeric = [v for row in sheet.rows[header_row + 1:] if pct_col is not None and pct_col < len(row)
@@ -711,4 +712,69 @@ def _water_row(raw: dict, p: RowProblems, sub: ParsedSubmission, line: int, ctx:
     return {
         "reporting_unit_code": sub.unit_code, "section_code": section["section_code"] if section else None,
         "section_name": name, "sampled_on": sampled, "measurements": measurements,
+    }
+
+
+# ---------------------------------------------------------------- 督察问题整改清单 (000/001 市级重大生态环保督察清单)
+@lru_cache(maxsize=None)
+def region_industries(programme: str) -> tuple[dict, ...]:
+    """The key industries of the programmes of the same city as ``programme`` (the 督察清单 names 衢州's 12)."""
+    progs = registry.rows("ref_programmes")
+    region = next(r["region_code"] for r in progs if r["programme_code"] == programme)
+    return tuple(i for r in progs if r["region_code"] == region for i in industries(r["programme_code"]))
+
+
+def _ducha_industry(text: str | None, programme: str, p: RowProblems) -> str | None:
+    """The optional 涉及行业: a name that is not one of the city's key industries is kept as text with a warning (the
+    problem itself stays on the list)."""
+    if text is None:
+        return None
+    key = squash(text)
+    inds = region_industries(programme)
+    for r in inds:
+        if key == squash(r["industry_name"]) or key in {squash(a) for a in r["aliases"].split("|") if a}:
+            return r["industry_code"]
+    p.warn("unknown_industry", f"涉及行业“{text}”不是重点行业名单中的行业，已按原文保存")
+    return None
+
+
+def _ducha_row(raw: dict, p: RowProblems, sub: ParsedSubmission, line: int, ctx: dict) -> dict:
+    T = "ducha_list"
+    _required(raw, T, p)
+    problem_no = clean_text(raw.get("problem_no"), nfkc=True)
+    source = _enum(raw.get("problem_source"), "ducha_source", "问题来源", p)
+    status = _enum(raw.get("rectify_status"), "ducha_status", "整改状态", p)
+    level = _enum(raw.get("supervision_level"), "supervision_level", "督办等级", p)
+    if level is None and clean_text(raw.get("supervision_level")) is None:
+        level = "无"  # an empty cell: not under 通报预警 or 挂牌督办
+    assigned = _read(cells.read_date, raw.get("assigned_on"), "交办日期", p, "assigned_on")
+    deadline = _read(cells.read_date, raw.get("rectify_deadline"), "整改时限", p, "rectify_deadline")
+    closed = _read(cells.read_date, raw.get("closed_on"), "销号日期", p, "closed_on")
+    today = ctx.get("today")
+    for label, code, d in (("交办日期", "assigned_on", assigned), ("销号日期", "closed_on", closed)):
+        if d and today and d > today:
+            p.error(f"future_date:{code}", f"{label}（{d}）晚于报送日期（{today}），是将来的日期")
+    if assigned and deadline and deadline < assigned:
+        p.error("deadline_before_assigned", f"整改时限（{deadline}）早于交办日期（{assigned}）")
+    if status == "已销号" and closed is None and "bad_value:closed_on" not in {c for c, _ in p.errors}:
+        p.error("closed_without_date", "整改状态为“已销号”，但未填写销号日期")
+    if closed and assigned and closed < assigned:
+        p.error("closed_before_assigned", f"销号日期（{closed}）早于交办日期（{assigned}）")
+    if closed and status in ("整改中", "已整改待销号"):
+        p.warn("closed_date_not_closed", f"已填写销号日期（{closed}），但整改状态为“{status}”，按“{status}”统计")
+    if assigned and assigned > sub.period.end and not (today and assigned > today):
+        p.warn("assigned_after_period", f"交办日期（{assigned}）晚于报告期末（{sub.period.end}），请核对")
+    if closed and closed > sub.period.end and not (today and closed > today):
+        p.warn("closed_after_period", f"销号日期（{closed}）晚于报告期末（{sub.period.end}），请核对")
+    industry_text = clean_text(raw.get("industry"))
+    if problem_no and not p.errors:
+        first = ctx["seen"].setdefault(squash(problem_no), line)
+        if first != line:
+            p.error("duplicate_problem", f"与第 {first} 行问题编号“{problem_no}”重复：问题编号在本单位清单内唯一")
+    return {
+        "county_code": sub.unit_code, "problem_no": problem_no, "problem_source": source, "assigned_on": assigned,
+        "description": clean_text(raw.get("description")), "industry_text": industry_text,
+        "industry_code": _ducha_industry(industry_text, sub.programme_code, p), "responsible_unit":
+            clean_text(raw.get("responsible_unit")), "rectify_deadline": deadline, "rectify_status": status,
+        "closed_on": closed, "supervision_level": level, "remarks": clean_text(raw.get("remarks")),
     }

@@ -104,6 +104,7 @@ RAW_COUNTY_TABLES = {
     "task_progress": "raw.task_progress",
     "indicator_form": "raw.county_indicator_values",
     "water_monthly": "raw.water_section_samples",
+    "ducha_list": "raw.ducha_list",
 }
 
 

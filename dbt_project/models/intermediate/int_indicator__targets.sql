@@ -42,7 +42,7 @@ from_plan_table as (
         plan_table.indicator_code,
         null::text                                                               as area_code,
         2020                                                                     as target_year,
-        plan_table.target_2020_value                                             as target_value,
+        plan_table.target_2020_value::numeric                                    as target_value,
         plan_table.target_2020_text                                              as target_text,
         '003 表2-1'                                                              as target_source
     from plan_table
@@ -56,7 +56,7 @@ from_text as (
         catalog.indicator_code,
         null::text                                                               as area_code,
         extra.target_year,
-        extra.target_value,
+        extra.target_value::numeric                                              as target_value,
         case extra.comparator
             when 'reduction_pct' then coalesce('较' || extra.base_year || '年', '') || '削减 ≥ '
                                        || extra.target_value::text || extra.unit
@@ -75,7 +75,7 @@ from_assessed as (
         indicator_code,
         area_code,
         target_year,
-        target_value,
+        target_value::numeric                                                    as target_value,
         target_text,
         source_note                                                              as target_source
     from assessed
@@ -88,7 +88,7 @@ from_baselines as (
         catalog.indicator_code,
         baselines.area_code,
         baselines.target_year,
-        baselines.target_reduction_pct                                           as target_value,
+        baselines.target_reduction_pct::numeric                                  as target_value,
         coalesce('较' || baselines.base_year || '年削减 ≥ ' || baselines.target_reduction_pct::text || '%',
                  '完成省下达任务（削减比例待填写）')                              as target_text,
         baselines.source                                                         as target_source

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from decimal import Decimal
+from pathlib import Path
 
 import psycopg
 import pytest
@@ -264,3 +265,28 @@ def test_projection_by_hand(built):
     dec = query(built, """select required_value, is_plausible from marts_audit.mart_indicator_projection
                           where area_code = %s and period_code = '2025-12'""", CITY)
     assert dec == [(None, None), (None, None)]
+
+
+def test_gate_suite_passes_on_the_fixture_and_catches_a_zero_for_no_data(built, tmp_path):
+    import shutil
+
+    from ecowarehouse import gate
+
+    suite = Path(__file__).resolve().parents[1] / "expectations" / "indicator_values.json"
+    shutil.copy(suite, tmp_path / suite.name)
+    results = gate.run_suites("2026-03", "test-indicators-ok", directory=tmp_path)
+    assert results and all(r.success for r in results), [(r.check, r.observed) for r in results if not r.success]
+    # a 0 written where there is no data must block publication
+    with psycopg.connect(built.url()) as conn:
+        conn.execute("""update marts_audit.fct_indicator_values set value = 0
+                        where indicator_code = 'wq_prov_sections_better_iii_pct' and period_code = '2026-02'
+                          and time_scope = 'month' and area_code = %s""", (CITY,))
+    try:
+        results = gate.run_suites("2026-03", "test-indicators-zero", directory=tmp_path)
+        failed = {r.check for r in results if not r.success}
+        assert failed == {"no_value_without_input"}
+    finally:
+        with psycopg.connect(built.url()) as conn:
+            conn.execute("""update marts_audit.fct_indicator_values set value = null
+                            where indicator_code = 'wq_prov_sections_better_iii_pct' and period_code = '2026-02'
+                              and time_scope = 'month' and area_code = %s""", (CITY,))

@@ -117,7 +117,13 @@ def _ledger_rows(ents: list[dict], unit_name: str, month_index: int, period_end:
             deadline_cell = f"{deadline.year}.{deadline.month}"
         else:
             deadline_cell = f"{deadline.year}/{deadline.month}/{deadline.day}"
-        accepted = (period_end - timedelta(days=20)) if done else None
+        # the acceptance date is fixed once, when the enterprise is first reported done (a later report repeats it);
+        # two in three of those already done at the first report were accepted before their industry deadline
+        # (the 2023–2025 programme ran before reporting started), the rest in the month they were reported done
+        if done and "accepted_on" not in e:
+            on_time = e["done_at"] == 0 and j % 3 != 0 and programme == "QZ2023"
+            e["accepted_on"] = deadline - timedelta(days=10 + j % 40) if on_time else period_end - timedelta(days=20)
+        accepted = e["accepted_on"] if done else None
         row = {
             # some clerks write 柯城 for 柯城区
             "county_name": unit_name[:2] if j % 4 == 0 and len(unit_name) == 3 and unit_name[-1] in "区县市" else unit_name,

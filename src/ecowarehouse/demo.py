@@ -20,7 +20,7 @@ def _generator():
 def ensure_landing(latest_month: str) -> dict:
     """Generate once: the generator is deterministic, and a marker records what was generated."""
     landing = settings.landing_dir()
-    marker = landing.parent / f".demo-generated-{latest_month}-v7.json"
+    marker = landing.parent / f".demo-generated-{latest_month}-v8.json"
     if marker.exists():
         return json.loads(marker.read_text())
     summary = _generator().generate(landing, latest_month=latest_month, county_reports=True, source_packets=True)

@@ -94,6 +94,34 @@ def _alerts_section(conn, run_id: str | None) -> list[str]:
     return out
 
 
+def _assessment_section(conn, period: str) -> list[str]:
+    """The 美丽衢州 county ranking of the month with its change and the components that moved it (published marts)."""
+    if not _published(conn, "mart_county_assessment_score"):
+        return []
+    rows = conn.execute(
+        """select s.county_rank, s.area_name, s.total_score, s.score_change, s.rank_change, d.ducha_index,
+                  s.top_contributors
+           from marts.mart_county_assessment_score s
+           left join marts.mart_ducha_index d on d.period_code = s.period_code and d.area_code = s.area_code
+           where s.period_code = %s order by s.county_rank nulls last, s.area_code""", (period,)).fetchall()
+    if not rows:
+        return []
+    out = [f"美丽衢州县（市、区）考核（{period}，已发布版本；权重见 seeds/ref_assessment_components.csv）：",
+           f"  {'名次':<4}{'县（市、区）':<8}{'得分':>7}{'较上月':>8}{'名次变化':>8}{'督察清单指数':>12}  主要变化项"]
+    for rank, name, score, change, rank_change, ducha, movers in rows:
+        moved = "—" if rank_change is None else ("持平" if rank_change == 0 else
+                                                 f"{'↑' if rank_change > 0 else '↓'}{abs(rank_change)}")
+        out.append(f"  {_fmt(rank):<4}{name:<8}{_fmt(score, 2):>7}{_fmt(change, 2):>8}{moved:>8}{_fmt(ducha):>12}"
+                   f"  {movers or ''}")
+    projection = conn.execute(
+        """select explanation_zh from marts.mart_indicator_projection
+           where period_code = %s and area_code = '330800' order by indicator_code""", (period,)).fetchall() \
+        if _published(conn, "mart_indicator_projection") else []
+    for (text,) in projection:
+        out.append(f"  年终预测（全市）：{text}")
+    return out
+
+
 def build(period: str, run_id: str | None, url: str | None = None) -> str:
     out: list[str] = []
     with db.connect(url=url) as conn:
@@ -144,6 +172,7 @@ def build(period: str, run_id: str | None, url: str | None = None) -> str:
         out.extend(_county_section(conn, period))
         out.extend(_alerts_section(conn, run_id))
         out.extend(_hazwaste_section(conn, period))
+        out.extend(_assessment_section(conn, period))
         docs = gate.data_docs_index()
         if docs.exists():
             out.append(f"GX Data Docs：file://{docs}")

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Iterable
 from string import Template
@@ -102,7 +103,76 @@ def run_suites(period: str, run_id: str, url: str | None = None, directory: Path
                     observed=json.loads(json.dumps(observed, default=str)),
                 ))
     context.build_data_docs(site_names=["local_site"])
+    if only is None or FRESHNESS_SUITE in only:
+        results.extend(source_freshness(period))
     _record(results, period, run_id, url)
+    return results
+
+
+FRESHNESS_SUITE = "source_freshness"
+_PERIOD_HOURS = {"minute": 1 / 60, "hour": 1, "day": 24}
+
+
+def _hours(criterion: dict | None) -> float | None:
+    if not criterion or criterion.get("count") is None or criterion.get("period") is None:
+        return None
+    return criterion["count"] * _PERIOD_HOURS[criterion["period"]]
+
+
+def _next_month_start(period: str) -> datetime:
+    year, month = map(int, periods.validate(period).split("-"))
+    return datetime(year + month // 12, month % 12 + 1, 1)
+
+
+def freshness_at_period_end(max_loaded_at: datetime | None, period: str, criteria: dict) -> tuple[str, float | None]:
+    """Status of one source as of the end of the assessed month: the age of its newest row at the first instant of
+    the next month, judged by the source's own warn_after / error_after (dbt judges against now(), which cannot be
+    moved; a re-run of an old month would otherwise always be 'error')."""
+    if max_loaded_at is None:
+        return "error", None  # no row at all: nothing delivered (NULL age, status says so)
+    age_h = (_next_month_start(period) - max_loaded_at).total_seconds() / 3600
+    error_h, warn_h = _hours(criteria.get("error_after")), _hours(criteria.get("warn_after"))
+    if error_h is not None and age_h > error_h:
+        return "error", age_h
+    if warn_h is not None and age_h > warn_h:
+        return "warn", age_h
+    return "pass", age_h
+
+
+def source_freshness(period: str, target_dir: Path | None = None) -> list[CheckResult]:
+    """`dbt source freshness` for every source that declares it (dbt_project/models/staging/_sources.yml), read from
+    the run's sources.json; each source is one *warning* check of suite ``source_freshness``. dbt's own status (against
+    wall-clock now) is kept in ``observed``; success is judged as of the period end (see freshness_at_period_end)."""
+    import subprocess
+
+    from ecowarehouse.airflow_dbt import dbt_executable
+
+    periods.validate(period)
+    target_dir = target_dir or settings.state_dir() / "dbt-freshness-target"
+    output = target_dir / "sources.json"
+    output.unlink(missing_ok=True)
+    proc = subprocess.run(
+        [dbt_executable(), "source", "freshness", "--profiles-dir", str(settings.DBT_PROJECT_DIR),
+         "--target-path", str(target_dir), "--output", str(output), "--quiet"],
+        cwd=settings.DBT_PROJECT_DIR, env={**os.environ, **settings.OFFLINE_ENV}, capture_output=True, text=True,
+    )  # exit code 1 when a source is stale: that is a result, not a failure of the check itself
+    if not output.exists():
+        raise RuntimeError(f"dbt source freshness wrote no results: {proc.stdout[-2000:]} {proc.stderr[-2000:]}")
+    results = []
+    for r in json.loads(output.read_text(encoding="utf-8"))["results"]:
+        name = r["unique_id"].split(".", 2)[-1]  # source.<project>.<source>.<table> → <source>.<table>
+        max_loaded_at = r.get("max_loaded_at")
+        max_dt = datetime.fromisoformat(max_loaded_at).replace(tzinfo=None) if max_loaded_at else None
+        if max_dt is not None and max_dt.year == 1:
+            max_dt = None  # dbt reports an empty table as 0001-01-01
+        status, age_h = freshness_at_period_end(max_dt, period, r.get("criteria") or {})
+        results.append(CheckResult(
+            suite=FRESHNESS_SUITE, check=name, severity="warning", success=status == "pass", target=name,
+            observed={"status_at_period_end": status, "age_hours_at_period_end": None if age_h is None else round(age_h, 2),
+                      "max_loaded_at": max_loaded_at, "criteria": r.get("criteria"),
+                      "dbt_status_now": r.get("status"), "dbt_age_seconds_now": r.get("max_loaded_at_time_ago_in_s"),
+                      "error": r.get("error") or r.get("message")},
+        ))
     return results
 
 

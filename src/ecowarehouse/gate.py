@@ -88,19 +88,25 @@ def run_suites(period: str, run_id: str, url: str | None = None, directory: Path
             gx.ValidationDefinition(name=f"{suite_def['name']}__{asset_name}", data=batch_def, suite=suite)
         )
         # Data Docs are built once after every suite has run (a site build per checkpoint cost ~2.5 s each)
-        checkpoint = context.checkpoints.add(gx.Checkpoint(name=f"gate__{suite_def['name']}", validation_definitions=[vd]))
+        # COMPLETE: an unexpected_rows_expectation then returns the rows found (GX caps them at MAX_RESULT_RECORDS), so
+        # ops.check_results says which station / outlet / indicator failed, not only how many
+        checkpoint = context.checkpoints.add(gx.Checkpoint(
+            name=f"gate__{suite_def['name']}", validation_definitions=[vd], result_format={"result_format": "COMPLETE"}))
         outcome = checkpoint.run(run_id=gx.RunIdentifier(run_name=f"{run_id}"))
         for vr in outcome.run_results.values():
             for er in vr.results:
                 cfg = er.expectation_config
-                observed = er.result or {}
+                observed = dict(er.result or {})
+                errors = _exception_messages(er.exception_info)
+                if errors:  # e.g. a query error: the check fails and says why
+                    observed["exception"] = " | ".join(errors)[:2000]
                 results.append(CheckResult(
                     suite=suite_def["name"],
                     check=(cfg.meta or {}).get("name") or cfg.type,
                     severity=meta["severity"],
                     success=bool(er.success),
                     target=asset_name,
-                    observed=json.loads(json.dumps(observed, default=str)),
+                    observed=_trimmed(json.loads(json.dumps(observed, default=str))),
                 ))
     context.build_data_docs(site_names=["local_site"])
     if only is None or FRESHNESS_SUITE in only:
@@ -174,6 +180,24 @@ def source_freshness(period: str, target_dir: Path | None = None) -> list[CheckR
                       "error": r.get("error") or r.get("message")},
         ))
     return results
+
+
+def _exception_messages(info) -> list[str]:
+    """Messages of the exceptions GX caught for one expectation (flat, or keyed by metric when a query failed)."""
+    if not isinstance(info, dict):
+        return []
+    if "raised_exception" in info:
+        return [str(info.get("exception_message"))] if info.get("raised_exception") else []
+    return [m for v in info.values() for m in _exception_messages(v)]
+
+
+def _trimmed(value, limit: int = 50):
+    """Lists in a result (unexpected values, rows, indices) cut to their first ``limit`` items for ops.check_results."""
+    if isinstance(value, dict):
+        return {k: _trimmed(v, limit) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_trimmed(v, limit) for v in value[:limit]]
+    return value
 
 
 def _record(results: list[CheckResult], period: str, run_id: str, url: str) -> None:

@@ -59,8 +59,8 @@ def test_dag_run_succeeds_and_publishes(june_published):
     # every suite's query ran on the real build (a query error would only show as a failed check)
     assert _q(warehouse, "select suite_name, check_name, observed->>'exception' from ops.check_results "
                          "where run_id = %s and observed ? 'exception'", dag_run.run_id) == []
-    # dbt source freshness is part of the gate: the fixture's air data end on 06-04 02:00 (the GBK file), 26 days
-    # 22 hours before the period end 07-01 00:00 → stale (error_after 2 days), a warning only
+    # dbt source freshness is part of the gate: the fixture's air data end on 06-04 03:00 (the GBK file's one loaded row), 26 days
+    # 21 hours before the period end 07-01 00:00 → stale (error_after 2 days), a warning only
     fresh = _q(warehouse, """select success, observed->>'status_at_period_end' from ops.check_results
                              where run_id = %s and suite_name = 'source_freshness' and check_name = 'raw.air_station_hourly'""",
                dag_run.run_id)

@@ -56,6 +56,15 @@ def test_dag_run_succeeds_and_publishes(june_published):
     assert str(dag_run.state).endswith("success")
     pubs = _q(warehouse, "select period from ops.publications where run_id = %s", dag_run.run_id)
     assert pubs == [(PERIOD,)]
+    # every suite's query ran on the real build (a query error would only show as a failed check)
+    assert _q(warehouse, "select suite_name, check_name, observed->>'exception' from ops.check_results "
+                         "where run_id = %s and observed ? 'exception'", dag_run.run_id) == []
+    # dbt source freshness is part of the gate: the fixture's air data end on 06-04 03:00 (the GBK file's one loaded row), 26 days
+    # 21 hours before the period end 07-01 00:00 → stale (error_after 2 days), a warning only
+    fresh = _q(warehouse, """select success, observed->>'status_at_period_end' from ops.check_results
+                             where run_id = %s and suite_name = 'source_freshness' and check_name = 'raw.air_station_hourly'""",
+               dag_run.run_id)
+    assert fresh == [(False, "error")]
 
 
 def test_daily_aqi_by_hand(june_published):

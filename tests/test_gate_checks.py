@@ -24,7 +24,7 @@ RAW_SUITES = ["raw_schema__air_station_hourly", "raw_schema__county_indicator_va
               "raw_schema__enterprise_ledger", "raw_schema__hj212_packets", "raw_schema__hj212_values",
               "raw_schema__hw_declarations", "raw_schema__hw_manifests", "raw_schema__task_progress",
               "raw_schema__water_auto_platform", "raw_schema__water_section_samples"]
-SEEDS = ("ref_air_stations ref_pollution_outlets ref_water_auto_stations ref_water_sections ref_counties "
+SEEDS = ("ref_air_stations ref_pollution_outlets ref_water_auto_stations ref_water_sections ref_counties ref_programme_units "
          "std_air_validity std_air_limits int_std__air_validity_rules")
 
 
@@ -174,6 +174,29 @@ def test_registry_air_stations(wh):
                      ("2021-06-10 13:00", "QZ9999A", "衢州市")])
     (ok, rows), = gate_run("registry_air_stations").values()
     assert not ok and [(r["stationcode"], r["rows_in_month"]) for r in rows] == [("QZ9999A", 2)]
+
+
+def test_registry_counties(wh):
+    """Submissions whose reporting period covers June: 柯城区 (330802, a QZ2023 unit) and the monitoring centre
+    (330800-JCZX, a QZ-WATER unit of seeds/ref_programme_units.csv, not a county) pass; an unknown 330899 filing a
+    quarter that covers June fails; its May submission lies outside the month and is ignored."""
+    run("""insert into ops.files (file_sha256, original_name, size_bytes, archive_path, status)
+           values ('f', 'x.xlsx', 1, 'a', 'loaded') on conflict do nothing""", wh)
+
+    def submission(programme: str, unit: str, period: str, start: str, end: str, sheet: str) -> None:
+        run("""insert into raw.county_submissions (file_sha256, batch_id, sheet_name, template_code, programme_code,
+               county_code, period_code, period_start, period_end, delivered_at, rows_received, rows_loaded,
+               rows_quarantined, rows_with_warnings)
+               values ('f', 1, %s, 'T', %s, %s, %s, %s, %s, now(), 0, 0, 0, 0)""", wh, sheet, programme, unit, period,
+            start, end)
+
+    submission("QZ2023", "330802", "2021-06", "2021-06-01", "2021-06-30", "s1")
+    submission("QZ-WATER", "330800-JCZX", "2021-06", "2021-06-01", "2021-06-30", "s2")
+    submission("QZ2023", "330899", "2021-05", "2021-05-01", "2021-05-31", "s3")
+    assert failed(gate_run("registry_counties")) == []
+    submission("QZ2023", "330899", "2021-Q2", "2021-04-01", "2021-06-30", "s4")
+    (ok, rows) = gate_run("registry_counties")[("registry_counties", "submission_units_registered")]
+    assert not ok and [(r["county_code"], r["period_code"]) for r in rows] == [("330899", "2021-Q2")]
 
 
 # ---- 3. stuck values (existing air_plausibility suite, not tested elsewhere) --------------------------------------
